@@ -1,0 +1,103 @@
+"""A real Chromium, driven by Playwright, against the built site served on 127.0.0.1.
+
+Locally the browser tests are skipped, with a message, when no Chromium is
+found; under CI (``CI`` set) that is a failure, so CI can never pass by skipping.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Self
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+# Flags that keep a headless Chromium from calling home on a machine with no internet.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def find_chromium() -> str | None:
+    """The Chromium to use: $CHROMIUM if set, else the first one on PATH."""
+    if explicit := os.environ.get("CHROMIUM"):
+        return explicit
+    return next((path for name in CHROMIUM_NAMES if (path := shutil.which(name))), None)
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    """Serves files without logging every request to the test output."""
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the name is the base class's
+        """Stay quiet."""
+
+
+class StaticServer:
+    """Serves a directory on 127.0.0.1 on a free port, in a background thread."""
+
+    def __init__(self, directory: Path) -> None:
+        handler = functools.partial(QuietHandler, directory=str(directory))
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> Self:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    """Playwright, or a skip (a failure under CI) when no Chromium is installed."""
+    if find_chromium() is None:
+        message = (
+            "no Chromium found (looked for $CHROMIUM and "
+            + ", ".join(CHROMIUM_NAMES)
+            + "); install Debian's `chromium` package to run the browser tests"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """One headless Chromium for the whole session."""
+    chromium = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    """The root URL of the built site, served on 127.0.0.1."""
+    with StaticServer(built_site) as server:
+        yield server.origin + "/"
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser tab in its own context, allowed to use the clipboard."""
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    tab = context.new_page()
+    yield tab
+    context.close()

@@ -1,0 +1,95 @@
+"""The built site: clean strict build, every page reachable, examples run, copy text clean."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from docs_checks import problems
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+
+
+def nav_pages() -> list[str]:
+    """The Markdown files the nav in mkdocs.yml lists."""
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)  # noqa: S506 - BaseLoader builds only strings
+    pages: list[str] = []
+
+    def walk(items: list[object]) -> None:
+        for item in items:
+            value = next(iter(item.values())) if isinstance(item, dict) else item
+            if isinstance(value, list):
+                walk(value)
+            else:
+                pages.append(str(value))
+
+    walk(config["nav"])
+    return pages
+
+
+def built_page(site: Path, page: str) -> Path:
+    """Where mkdocs writes a page with directory URLs."""
+    return site / ("index.html" if page == "index.md" else page.removesuffix(".md") + "/index.html")
+
+
+class TestBuild:
+    """The strict build and what it writes."""
+
+    def test_every_docs_page_is_in_the_nav(self):
+        """Each Markdown page is listed in the nav (the build warns too; this names the page)."""
+        listed = set(nav_pages())
+        on_disk = {p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md")}
+        assert on_disk - listed == set()
+
+    def test_every_nav_page_is_built(self, built_site: Path):
+        """Every page in the nav ends up as an HTML file."""
+        missing = [p for p in nav_pages() if not built_page(built_site, p).is_file()]
+        assert missing == []
+
+    def test_pages_load_nothing_from_other_hosts(self, built_site: Path):
+        """No script, stylesheet, image or font is fetched from another host."""
+        remote = re.compile(
+            r'<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)="(?:https?:)?//',
+            re.IGNORECASE,
+        )
+        offenders = [
+            f"{p.relative_to(built_site)}: {m.group(0)}"
+            for p in built_site.rglob("*.html")
+            for m in remote.finditer(p.read_text(encoding="utf-8"))
+            if 'rel="canonical"' not in m.group(0) and 'rel="alternate"' not in m.group(0)
+        ]
+        assert offenders == []
+
+
+class TestCopyButton:
+    """The copy button copies code only."""
+
+    def test_doctest_blocks_copy_code_without_prompts_or_output(self, built_site: Path):
+        """Every pycon block carries data-copy with only the code typed at its prompts."""
+        pages = [built_page(built_site, p).read_text(encoding="utf-8") for p in nav_pages()]
+        blocks = [
+            b
+            for page in pages
+            for b in re.findall(r'<div class="language-pycon highlight"[^>]*>', page)
+        ]
+        assert blocks, "the site has no doctest blocks to check"
+        for block in blocks:
+            copy = re.search(r'data-copy="([^"]*)"', block)
+            assert copy, block
+            code = html.unescape(copy.group(1))
+            assert code.strip()
+            assert ">>>" not in code
+            assert not any(line.startswith("... ") for line in code.splitlines())
+
+
+class TestExamples:
+    """Every example on the site is run by the tests, or skipped with a reason."""
+
+    @pytest.mark.parametrize("page", sorted(p.name for p in DOCS.rglob("*.md")))
+    def test_page_examples_are_runnable_and_marked_right(self, page: str):
+        """Python blocks use a fence the tests run; doctests use pycon; skips give a reason."""
+        assert problems(DOCS / page) == []

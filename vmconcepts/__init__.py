@@ -1,0 +1,1 @@
+"""Virtual machines, hypervisors and containers as small objects you can run."""
