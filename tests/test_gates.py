@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 from docs_checks import problems
-
-from conftest import ROOT, copy_project, mkdocs_build
+from project import ROOT, copy_project, mkdocs_build
 
 pytestmark = pytest.mark.slow
 
