@@ -33,8 +33,13 @@ def mkdocs_build(project: Path, site_dir: Path, **env: str) -> subprocess.Comple
     )
 
 
-def copy_project(destination: Path) -> Path:
-    """Copy the files the build and the examples need into ``destination``."""
+def copy_project(destination: Path, *, stand_in_pages: bool = True) -> Path:
+    """Copy the files the build and the examples need into ``destination``.
+
+    With ``stand_in_pages`` each page is replaced by a short stand-in with the
+    same name, so the copy builds in a second or two with the real
+    configuration, hooks and plugins: the gate tests test those, not the prose.
+    """
     destination.mkdir(parents=True)
     for name in PROJECT_FILES:
         shutil.copy2(ROOT / name, destination / name)
@@ -42,4 +47,13 @@ def copy_project(destination: Path) -> Path:
         shutil.copytree(
             ROOT / name, destination / name, ignore=shutil.ignore_patterns("__pycache__")
         )
+    if stand_in_pages:
+        for page in (destination / "docs").rglob("*.md"):
+            if page.name != "contributing.md":  # keeps the snippet include under test
+                page.write_text(f"# {page.stem}\n\nA stand-in page.\n\n## A section\n")
+        (destination / "docs" / "reference.md").write_text(
+            "# API reference\n\n::: vmconcepts.errors.VMConceptsError\n"
+        )
+    if (ROOT / "node_modules").is_dir():  # installed npm packages (Pyodide) are linked, not copied
+        (destination / "node_modules").symlink_to(ROOT / "node_modules")
     return destination
