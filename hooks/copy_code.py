@@ -24,12 +24,15 @@ PYCON_BLOCK = re.compile(
     re.DOTALL,
 )
 TAG = re.compile(r"<[^>]+>")
+# Material's code annotation markers, e.g. "# (1)!", are for the page, not for the reader's editor.
+ANNOTATION = re.compile(r"[ \t]*# \(\d+\)!?[ \t]*$", re.MULTILINE)
 
 
 def code_only(block_text: str) -> str:
     """Return the code typed at the prompts of a doctest session, without prompts or output."""
     examples = doctest.DocTestParser().get_examples(block_text)
-    return "".join(example.source for example in examples).rstrip("\n")
+    code = "".join(example.source for example in examples)
+    return ANNOTATION.sub("", code).rstrip("\n")
 
 
 def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:  # noqa: ARG001
