@@ -1,0 +1,304 @@
+"""Tests for vmconcepts.cloud: catalogue, placement, tenancy, isolation and utilisation."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vmconcepts.cloud import CloudProvider, InstanceType
+from vmconcepts.errors import (
+    InvalidStateError,
+    InvalidValueError,
+    IsolationError,
+    NotEnoughResourcesError,
+    UnknownProductError,
+    VMConceptsError,
+    WrongLayerError,
+)
+from vmconcepts.infrastructure import Machine
+from vmconcepts.resources import Resources
+
+TENANTS = ["netflix", "reddit", "shop"]
+TYPES = [t.name for t in InstanceType.catalogue()]
+
+
+def cloud_with(count: int = 2, vcpus: int = 96, memory: str = "384 GiB") -> CloudProvider:
+    """A provider with `count` identical x86_64 servers."""
+    cloud = CloudProvider()
+    cloud.add_servers(count, Resources(vcpus, memory))
+    return cloud
+
+
+class TestCatalogue:
+    """Instance types are exactly the ones in facts.md."""
+
+    def test_figures_match_the_source(self):
+        """Every type has the vCPUs, memory and architecture of the source table."""
+        expected = {
+            "t3.micro": (2, 1024, "x86_64"),
+            "t3.large": (2, 8192, "x86_64"),
+            "m5.large": (2, 8192, "x86_64"),
+            "c5.large": (2, 4096, "x86_64"),
+            "m7g.xlarge": (4, 16384, "arm64"),
+            "c7i.2xlarge": (8, 16384, "x86_64"),
+            "c7i.metal-24xl": (96, 196608, "x86_64"),
+        }
+        got = {t.name: (t.vcpus, t.memory_mib, t.architecture) for t in InstanceType.catalogue()}
+        assert got == expected
+
+    def test_only_metal_types_are_metal(self):
+        """Only c7i.metal-24xl runs with no hypervisor."""
+        assert [t.name for t in InstanceType.catalogue() if t.metal] == ["c7i.metal-24xl"]
+
+    @pytest.mark.parametrize(
+        ("typo", "suggestion"), [("m5.larg", "m5.large"), ("t3.mikro", "t3.micro")]
+    )
+    def test_unknown_type_suggests_one(self, typo, suggestion):
+        """An unknown type raises UnknownProductError with a "did you mean"."""
+        with pytest.raises(UnknownProductError, match=f"did you mean '{suggestion}'"):
+            InstanceType.named(typo)
+
+    def test_non_string_name_is_refused(self):
+        """A name that is not text raises UnknownProductError, not AttributeError."""
+        with pytest.raises(UnknownProductError):
+            InstanceType.named(5)  # type: ignore[arg-type]
+
+
+class TestPlacement:
+    """First fit in server order, on the Nitro hypervisor."""
+
+    def test_first_fit_fills_first_server(self):
+        """Instances go on the first server until it is full, then the next."""
+        cloud = cloud_with(2, vcpus=4, memory="16 GiB")
+        servers = [cloud.launch("netflix", "m5.large").server for _ in range(3)]
+        assert servers == ["server-1", "server-1", "server-2"]
+
+    def test_instances_are_nitro_vms(self):
+        """A virtualized instance is a running VM under the AWS Nitro Hypervisor."""
+        instance = cloud_with().launch("netflix", "c5.large")
+        assert instance.hypervisor == "AWS Nitro Hypervisor"
+        assert instance.vm is not None
+        assert instance.vm.state == "running"
+
+    def test_metal_has_no_hypervisor_and_whole_server(self):
+        """A metal instance needs an empty server, has no VM, and nothing joins it."""
+        cloud = cloud_with(2)
+        cloud.launch("reddit", "t3.micro")
+        metal = cloud.launch("netflix", "c7i.metal-24xl")
+        assert metal.server == "server-2"
+        assert metal.vm is None
+        assert metal.hypervisor is None
+        assert cloud.launch("shop", "t3.micro").server == "server-1"
+        assert cloud.servers[1].host is None
+
+    def test_architecture_must_match(self):
+        """An arm64 type needs an arm64 server; the error says the fleet has none."""
+        with pytest.raises(NotEnoughResourcesError, match="no arm64 server"):
+            cloud_with().launch("netflix", "m7g.xlarge")
+
+    def test_full_fleet_is_refused(self):
+        """When no server has room the launch raises NotEnoughResourcesError."""
+        cloud = cloud_with(1, vcpus=2, memory="8 GiB")
+        cloud.launch("netflix", "m5.large")
+        with pytest.raises(NotEnoughResourcesError, match="have no room"):
+            cloud.launch("reddit", "t3.micro")
+
+    def test_server_with_os_is_refused(self):
+        """The Nitro hypervisor installs on bare metal, so a server with an OS is refused."""
+        cloud = CloudProvider()
+        with pytest.raises(WrongLayerError):
+            cloud.add_server(Machine("s", "server", Resources(8, "32 GiB"), os="Ubuntu 24.04"))
+
+    @pytest.mark.parametrize(
+        "call",
+        [
+            lambda c: c.launch("", "t3.micro"),
+            lambda c: c.launch("netflix", "t3.micro", tenancy="private"),
+            lambda c: c.add_servers(-1, Resources(8, "8 GiB")),
+            lambda c: c.add_server("server", "x86_64"),
+            lambda c: c.add_servers(1, Resources(8, "8 GiB"), architecture="sparc"),
+        ],
+    )
+    def test_bad_arguments_are_refused(self, call):
+        """Bad tenants, tenancies, counts, machines and architectures raise InvalidValueError."""
+        with pytest.raises(InvalidValueError):
+            call(cloud_with())
+
+
+class TestTenancy:
+    """Shared tenancy, Dedicated Instances and Dedicated Hosts."""
+
+    def test_shared_servers_hold_several_tenants(self):
+        """With default tenancy, two tenants land on the same server."""
+        cloud = cloud_with()
+        assert (
+            cloud.launch("netflix", "t3.micro").server == cloud.launch("reddit", "t3.micro").server
+        )
+
+    def test_dedicated_instance_keeps_other_accounts_out(self):
+        """A Dedicated Instance's server takes that account's instances and no one else's."""
+        cloud = cloud_with(3)
+        first = cloud.launch("netflix", "t3.micro", tenancy="dedicated")
+        again = cloud.launch("netflix", "t3.micro", tenancy="dedicated")
+        other = cloud.launch("reddit", "t3.micro")
+        rival = cloud.launch("reddit", "t3.micro", tenancy="dedicated")
+        assert first.server == again.server == "server-1"
+        assert other.server == "server-2"
+        assert rival.server == "server-3"
+
+    def test_dedicated_host_needs_allocation(self):
+        """Launching on a Dedicated Host without one raises and says to allocate one."""
+        cloud = cloud_with()
+        with pytest.raises(NotEnoughResourcesError, match="allocate_host"):
+            cloud.launch("netflix", "m5.large", tenancy="host")
+        host = cloud.allocate_host("netflix")
+        assert host.resources == Resources(96, "384 GiB")
+        assert cloud.launch("netflix", "m5.large", tenancy="host").server == host.server
+
+    def test_dedicated_host_stays_allocated(self):
+        """An empty Dedicated Host stays with its account until released."""
+        cloud = cloud_with(1)
+        host = cloud.allocate_host("netflix")
+        web = cloud.launch("netflix", "m5.large", tenancy="host")
+        with pytest.raises(InvalidStateError):
+            cloud.release_host("netflix", host.server)
+        cloud.terminate("netflix", web.id)
+        with pytest.raises(NotEnoughResourcesError):
+            cloud.launch("reddit", "t3.micro")
+        with pytest.raises(IsolationError):
+            cloud.release_host("reddit", host.server)
+        cloud.release_host("netflix", host.server)
+        assert cloud.launch("reddit", "t3.micro").server == host.server
+
+    def test_no_free_server_for_a_host(self):
+        """Allocating a host when every server is in use raises NotEnoughResourcesError."""
+        cloud = cloud_with(1)
+        cloud.launch("reddit", "t3.micro")
+        with pytest.raises(NotEnoughResourcesError):
+            cloud.allocate_host("netflix")
+
+
+class TestIsolation:
+    """A tenant sees only its own instances."""
+
+    def test_other_tenants_instance_looks_absent(self):
+        """Another tenant's id gets the same refusal as an id that does not exist."""
+        cloud = cloud_with()
+        theirs = cloud.launch("netflix", "t3.micro")
+        with pytest.raises(IsolationError) as taken:
+            cloud.instance("reddit", theirs.id)
+        with pytest.raises(IsolationError) as missing:
+            cloud.instance("reddit", "i-9999")
+        assert str(taken.value).replace(theirs.id, "X") == str(missing.value).replace("i-9999", "X")
+
+    def test_cannot_terminate_others(self):
+        """Terminating another tenant's instance raises IsolationError and leaves it running."""
+        cloud = cloud_with()
+        theirs = cloud.launch("netflix", "t3.micro")
+        with pytest.raises(IsolationError):
+            cloud.terminate("reddit", theirs.id)
+        assert cloud.instances("netflix") == (theirs,)
+
+
+class TestUtilisation:
+    """Sharing servers uses them better than one customer per server."""
+
+    def test_sharing_uses_fewer_servers(self):
+        """Four small tenants fit on one shared server but need four alone."""
+        cloud = cloud_with(4, vcpus=16, memory="64 GiB")
+        for tenant in ("a", "b", "c", "d"):
+            cloud.launch(tenant, "m5.large")
+        shared = cloud.utilisation()
+        alone = cloud.utilisation_one_tenant_per_server()
+        assert (shared.servers, alone.servers) == (1, 4)
+        assert shared.vcpu_share == 4 * alone.vcpu_share
+        assert shared.vcpus_used == alone.vcpus_used
+
+    def test_empty_cloud_is_zero(self):
+        """With no instances, no server is in use and the shares are zero."""
+        usage = cloud_with().utilisation()
+        assert usage.servers == 0
+        assert usage.vcpu_share == 0
+        assert usage.memory_share == 0
+
+    def test_metal_counts_the_whole_server(self):
+        """A metal instance holds all of its server."""
+        cloud = cloud_with(1)
+        cloud.launch("netflix", "c7i.metal-24xl")
+        assert cloud.utilisation().vcpu_share == 1
+
+
+operations = st.lists(
+    st.tuples(
+        st.sampled_from(["launch", "launch", "launch", "terminate", "allocate", "release"]),
+        st.sampled_from(TENANTS),
+        st.sampled_from(TYPES),
+        st.sampled_from(["default", "default", "dedicated", "host"]),
+        st.integers(0, 30),
+    ),
+    max_size=40,
+)
+
+
+class TestInvariants:
+    """Whatever tenants do, servers are never over-allocated and views stay private."""
+
+    @settings(max_examples=150, deadline=None)
+    @given(operations, st.lists(st.sampled_from(["x86_64", "arm64"]), min_size=1, max_size=4))
+    def test_random_sequences(self, ops, architectures):
+        """Random launches, terminations and host allocations keep every invariant."""
+        cloud = CloudProvider()
+        for number, arch in enumerate(architectures, start=1):
+            cloud.add_server(Machine(f"s{number}", "server", Resources(96, "256 GiB")), arch)
+        for action, tenant, kind, tenancy, pick in ops:
+            try:
+                if action == "launch":
+                    cloud.launch(tenant, kind, tenancy=tenancy)
+                elif action == "terminate":
+                    mine = cloud.instances(tenant)
+                    if mine:
+                        cloud.terminate(tenant, mine[pick % len(mine)].id)
+                elif action == "allocate":
+                    cloud.allocate_host(tenant, architectures[pick % len(architectures)])
+                else:
+                    cloud.release_host(tenant, f"s{pick % len(architectures) + 1}")
+            except VMConceptsError:
+                pass  # every refusal is the library's own error; anything else fails the test
+            check_invariants(cloud)
+
+
+def check_invariants(cloud: CloudProvider) -> None:
+    """Assert the fleet's invariants."""
+    every = {i.id: i for tenant in TENANTS for i in cloud.instances(tenant)}
+    placed = [i for server in cloud.servers for i in server.instances]
+    assert sorted(every) == sorted(i.id for i in placed)
+    for server in cloud.servers:
+        hardware = server.machine.resources
+        assert server.used.fits_in(hardware), f"{server} is over-allocated"
+        tenants = {i.tenant for i in server.instances}
+        if any(i.type.metal for i in server.instances):
+            assert len(server.instances) == 1
+            assert server.host is None
+        if server.mode in ("dedicated", "host", "metal"):
+            assert tenants <= {server.account}
+        if server.mode == "shared":
+            assert all(i.tenancy == "default" for i in server.instances)
+        if server.host is not None:
+            assert server.host.used.fits_in(server.host.capacity)
+            assert {vm.name for vm in server.host.vms} == {
+                i.id for i in server.instances if i.vm is not None
+            }
+        for instance in server.instances:
+            assert instance.type.architecture == server.architecture
+    check_views(cloud)
+
+
+def check_views(cloud: CloudProvider) -> None:
+    """Assert that each tenant sees exactly its own instances."""
+    for tenant in TENANTS:
+        for instance in cloud.instances(tenant):
+            assert instance.tenant == tenant
+            assert cloud.instance(tenant, instance.id) is instance
+            for other in TENANTS:
+                if other != tenant:
+                    with pytest.raises(IsolationError):
+                        cloud.instance(other, instance.id)

@@ -1,0 +1,495 @@
+"""Tests for vmconcepts.exercises: seeded problems that check themselves."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import vmconcepts
+from vmconcepts.errors import InvalidValueError, UnknownProductError, VMConceptsError
+from vmconcepts.exercises import (
+    EXERCISES,
+    DensityExercise,
+    Exercise,
+    HypervisorTypesExercise,
+    IsolationExercise,
+    PlacementExercise,
+    Solution,
+    Verdict,
+    VMFitExercise,
+    WhereAmIExercise,
+    exercise,
+    exercise_names,
+)
+
+SEEDS = range(200)
+IDS = [kind.name for kind in EXERCISES]
+CHAPTERS = {"what-is-a-vm.md", "how-vms-work.md", "why-vms.md", "cloud.md", "containers.md"}
+
+
+def wrong_answer(problem: Exercise) -> object:
+    """A deliberately wrong answer in the right shape: the solution with one part changed."""
+    answer = problem.solve().answer
+    if isinstance(problem, VMFitExercise):
+        last = problem.vms[-1].name
+        return set(answer) ^ {last}
+    if isinstance(problem, HypervisorTypesExercise):
+        first = next(iter(answer))
+        changed = {1: 2, 2: None, None: 1}[answer[first]]
+        return {**answer, first: changed}
+    if isinstance(problem, PlacementExercise):
+        placement, percent = answer
+        return placement, percent + 10
+    if isinstance(problem, DensityExercise):
+        vms, boxes = answer
+        return vms + 1, boxes
+    if isinstance(problem, IsolationExercise):
+        return set(answer) ^ {1}
+    if isinstance(problem, WhereAmIExercise):
+        vm, container = answer
+        return ("xen" if vm == "kvm" else "kvm"), container
+    raise AssertionError(problem)
+
+
+class TestSweep:
+    """200 seeds per exercise: each problem is solvable, and checks its own answer."""
+
+    @pytest.mark.parametrize("kind", EXERCISES, ids=IDS)
+    def test_every_problem_solves_and_accepts_its_answer(self, kind):
+        """solve() works for every seed, and check() accepts both the Solution and its answer."""
+        for seed in SEEDS:
+            problem = kind(seed)
+            solution = problem.solve()
+            assert solution.explanation, seed
+            assert problem.check(solution) == Verdict(right=True), seed
+            assert problem.check(solution.answer), seed
+
+    @pytest.mark.parametrize("kind", EXERCISES, ids=IDS)
+    def test_a_wrong_answer_gets_a_hint(self, kind):
+        """A deliberately wrong answer is refused with a hint, never a bare "wrong"."""
+        for seed in SEEDS:
+            verdict = kind(seed).check(wrong_answer(kind(seed)))
+            assert not verdict, seed
+            assert len(verdict.hint) > 30, (seed, verdict)
+            assert str(verdict).startswith("Not yet: "), seed
+
+    @pytest.mark.parametrize("kind", EXERCISES, ids=IDS)
+    def test_output_is_deterministic(self, kind):
+        """The same seed prints the same problem and the same solution, on a fresh object."""
+        for seed in SEEDS:
+            first, second = kind(seed), kind(seed)
+            assert str(first) == str(second), seed
+            assert str(first.solve()) == str(second.solve()), seed
+
+    @pytest.mark.parametrize("kind", EXERCISES, ids=IDS)
+    def test_seeds_give_different_problems(self, kind):
+        """Seeds are worth trying: 200 seeds give many different problems."""
+        assert len({str(kind(seed)) for seed in SEEDS}) > 20
+
+    @pytest.mark.parametrize("kind", EXERCISES, ids=IDS)
+    def test_question_names_seed_and_shape(self, kind):
+        """The problem starts with its name and seed, and ends with the answer's shape."""
+        text = str(kind(11))
+        assert text.startswith(f"Exercise {kind.name!r}, seed 11: ")
+        assert text.endswith(".")
+        assert "Answer with " + kind.shape.split(",")[0] in text.replace("\n", " ")
+
+
+class TestGolden:
+    """The exact text of one problem per exercise is pinned, so any drift shows."""
+
+    def test_vm_fit(self):
+        """vm-fit, seed 7."""
+        assert str(VMFitExercise(seed=7)) == (
+            "Exercise 'vm-fit', seed 7: which VMs fit on this host, and which is refused first?\n"
+            "\n"
+            "A laptop 'macbook' has 8 hardware threads, 16 GiB of memory and 1 TiB of disk. It runs\n"
+            "macOS and has Parallels Desktop for Mac installed with vcpu_ratio=2, so it hands out up\n"
+            "to 16 vCPUs; memory is not overcommitted.\n"
+            "\n"
+            "These VMs are created and started one after another. When the host refuses to start one,\n"
+            "that VM stays off and the next one is tried.\n"
+            "\n"
+            "  1. web    FreeBSD       1 vCPU    4 GiB memory   32 GiB disk\n"
+            "  2. vpn    Ubuntu 24.04  2 vCPUs   8 GiB memory   32 GiB disk\n"
+            "  3. cache  Debian 12     1 vCPU    8 GiB memory   32 GiB disk\n"
+            "  4. ci     FreeBSD       1 vCPU    4 GiB memory  128 GiB disk\n"
+            "  5. mail   Alpine Linux  4 vCPUs   2 GiB memory  128 GiB disk\n"
+            "\n"
+            "Which VMs are running at the end? (The solution also names the first refused.)\n"
+            "\n"
+            "Answer with a set of VM names, such as {'web', 'db'}."
+        )
+
+    def test_hypervisor_types(self):
+        """hypervisor-types, seed 7."""
+        assert str(HypervisorTypesExercise(seed=7)) == (
+            "Exercise 'hypervisor-types', seed 7: type 1, type 2 or neither, and what lies under each?\n"
+            "\n"
+            "For each product, say whether it is a type 1 hypervisor (it runs directly on the\n"
+            "hardware, with no OS under it), a type 2 hypervisor (an application on a host operating\n"
+            "system), or neither (its sources disagree, or it is not classified as a hypervisor type\n"
+            "at all).\n"
+            "\n"
+            "  - VMware Fusion\n"
+            "  - QEMU\n"
+            "  - Cloud Hypervisor\n"
+            "  - Xen\n"
+            "\n"
+            "The solution also installs each one where it belongs and lists the layers from the\n"
+            "hardware up.\n"
+            "\n"
+            "Answer with a dict of product -> 1, 2 or None, such as {'VMware ESXi': 1}."
+        )
+
+    def test_placement(self):
+        """placement, seed 7."""
+        assert str(PlacementExercise(seed=7)) == (
+            "Exercise 'placement', seed 7: where does each instance land, and how full are the servers?\n"
+            "\n"
+            "A cloud has three servers, server-1 to server-3, each with 16 vCPUs and 32 GiB of\n"
+            "memory: server-1 and server-2 are x86_64, server-3 is arm64 (Graviton).\n"
+            "\n"
+            "Instances are launched in this order. Each goes on the first server, in server order,\n"
+            "that has the CPU architecture, the free vCPUs and memory, and the tenancy it needs: a\n"
+            "shared instance may go on any server not reserved for one account; a dedicated one (a\n"
+            "Dedicated Instance) only on a server that runs no other account's instances, which is\n"
+            "then reserved for its account.\n"
+            "\n"
+            "  i-0001  shop     c5.large     2 vCPUs   4 GiB  x86_64  dedicated\n"
+            "  i-0002  shop     t3.micro     2 vCPUs   1 GiB  x86_64  shared\n"
+            "  i-0003  shop     c7i.2xlarge  8 vCPUs  16 GiB  x86_64  dedicated\n"
+            "  i-0004  shop     m7g.xlarge   4 vCPUs  16 GiB  arm64   shared\n"
+            "  i-0005  shop     t3.large     2 vCPUs   8 GiB  x86_64  shared\n"
+            "\n"
+            "Which server does each instance land on? Then: what share of the vCPUs of the servers in\n"
+            "use do the instances hold, in percent?\n"
+            "\n"
+            "Answer with a pair: a dict of instance id -> server name, and the vCPU utilisation of\n"
+            "the servers in use in percent, such as ({'i-0001': 'server-1'}, 25)."
+        )
+
+    def test_density(self):
+        """density, seed 3."""
+        assert str(DensityExercise(seed=3)) == (
+            "Exercise 'density', seed 3: how many copies of this app fit as VMs and as containers?\n"
+            "\n"
+            "A host has 16 vCPUs and 4 GiB of memory free for instances. One copy of an app needs 1\n"
+            "vCPU and 512 MiB of memory.\n"
+            "\n"
+            "As a Firecracker microVM, each copy takes what the app needs, plus the VMM's own memory,\n"
+            "at most 5 MiB (Firecracker docs/SPECIFICATION.md, checked in its CI; measured on a 1\n"
+            "vCPU, 128 MiB microVM on m5d.metal and m6g.metal hosts; the library uses it for every\n"
+            "size) and, in this exercise, nothing for its guest kernel and OS.\n"
+            "\n"
+            "As a Docker container, each copy takes what the app needs and nothing more: a container\n"
+            "has no kernel of its own, and its other overhead is assumed to be 0.\n"
+            "\n"
+            "Nothing is overcommitted. How many copies fit on the host as microVMs, and how many as\n"
+            "containers?\n"
+            "\n"
+            "Answer with a pair of whole numbers (microVMs, containers), such as (20, 25)."
+        )
+
+    def test_isolation(self):
+        """isolation, seed 7."""
+        assert str(IsolationExercise(seed=7)) == (
+            "Exercise 'isolation', seed 7: which of these reads does isolation refuse?\n"
+            "\n"
+            "A Mac runs Parallels Desktop for Mac with two running VMs: dev (Ubuntu 24.04) and win11\n"
+            "(Windows 11). The Mac's own files include /Users/ada/notes.txt and\n"
+            "/Users/ada/Public/todo.txt. The folder /Users/ada/Public is shared with dev, read-only;\n"
+            'nothing is shared with win11. dev holds "password" in its memory and has /root/todo.txt\n'
+            "on its own disk.\n"
+            "\n"
+            '  1. win11.read_host_file("/Users/ada/Public/todo.txt")\n'
+            '  2. win11.read_memory("password", of=dev)\n'
+            '  3. dev.read_host_file("/Users/ada/notes.txt")\n'
+            '  4. dev.read_host_file("/Users/ada/Public/todo.txt")\n'
+            '  5. dev.read_memory("password")\n'
+            "\n"
+            "Each line is tried on its own, in a fresh copy of this scene. Which lines does isolation\n"
+            "refuse, raising IsolationError? A line that fails for another reason does not count.\n"
+            "\n"
+            "Answer with a set of line numbers, such as {1, 3}."
+        )
+
+    def test_where_am_i(self):
+        """whereami, seed 7."""
+        assert str(WhereAmIExercise(seed=7)) == (
+            "Exercise 'whereami', seed 7: what do systemd-detect-virt's rules find in these files?\n"
+            "\n"
+            "A Linux program reads the files systemd-detect-virt reads. Only these exist (no CPUID\n"
+            "signature is known, and every other file is missing):\n"
+            "\n"
+            "  /.dockerenv                     (empty)\n"
+            "  /sys/class/dmi/id/sys_vendor    innotek GmbH\n"
+            "  /sys/class/dmi/id/product_name  VirtualBox\n"
+            "\n"
+            "Following systemd-detect-virt's rules, what does it report for the virtual machine\n"
+            "layer, and what for the container layer?\n"
+            "\n"
+            "Answer with a pair (vm, container) of systemd's identifiers, None where nothing is\n"
+            "found, such as ('kvm', None)."
+        )
+
+    def test_same_output_whatever_the_hash_seed(self):
+        """String hashing is random per process; the problems must not depend on it."""
+        script = (
+            "from vmconcepts.exercises import EXERCISES\n"
+            "for kind in EXERCISES:\n"
+            "    for seed in range(0, 200, 13):\n"
+            "        p = kind(seed)\n"
+            "        print(p)\n"
+            "        print(p.solve())\n"
+        )
+        outputs = {
+            subprocess.run(
+                [sys.executable, "-c", script],
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=120,
+                env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            ).stdout
+            for hash_seed in ("0", "1", "12345")
+        }
+        assert len(outputs) == 1
+        assert "Exercise 'whereami'" in outputs.pop()
+
+
+class TestHints:
+    """Hints aim at the mistake: each common slip gets its own explanation."""
+
+    def test_vm_fit_forgets_the_vcpu_ratio(self):
+        """Counting one vCPU per thread when vcpu_ratio is 2 is named as that mistake."""
+        found = 0
+        for seed in SEEDS:
+            problem = VMFitExercise(seed)
+            slip = problem._run(vcpu_ratio=1).running
+            if problem.vcpu_ratio == 2 and slip != problem.solve().answer:
+                assert "vcpu_ratio=2" in problem.check(slip).hint
+                found += 1
+        assert found
+
+    def test_vm_fit_stops_at_the_first_refusal(self):
+        """Stopping at the first refusal is named as that mistake."""
+        problem = VMFitExercise(seed=7)
+        print(problem.check(["web", "vpn"]))
+        assert "does not end the list" in problem.check(["web", "vpn"]).hint
+
+    def test_vm_fit_includes_a_refused_vm(self):
+        """Naming a refused VM quotes the host's refusal, with the numbers."""
+        hint = VMFitExercise(seed=7).check({"web", "vpn", "ci", "cache"}).hint
+        assert hint.startswith("'cache' does not start: VM 'cache' needs 8 GiB of memory")
+
+    def test_vm_fit_leaves_out_a_running_vm(self):
+        """Leaving out a VM that starts says what was free when its turn came."""
+        hint = VMFitExercise(seed=7).check({"web", "ci"}).hint
+        assert hint.startswith("'vpn' does start: when its turn comes, 15 vCPUs and 12 GiB")
+
+    def test_hypervisor_types_disputed(self):
+        """Giving KVM a type explains that its sources disagree."""
+        problem = HypervisorTypesExercise(seed=0)
+        answer = {**problem.solve().answer, "KVM": 1}
+        assert "its sources disagree" in problem.check(answer).hint
+
+    def test_hypervisor_types_type_2_on_bare_metal(self):
+        """Calling a hosted hypervisor type 1 quotes the library's wrong-layer refusal."""
+        problem = HypervisorTypesExercise(seed=0)
+        answer = {**problem.solve().answer, "VMware Fusion": 1}
+        assert "needs an operating system already installed" in problem.check(answer).hint
+
+    def test_hypervisor_types_type_1_on_an_os(self):
+        """Calling a bare-metal hypervisor type 2 quotes the library's refusal on macOS."""
+        problem = HypervisorTypesExercise(seed=7)
+        answer = {**problem.solve().answer, "Xen": 2}
+        assert "already runs macOS" in problem.check(answer).hint
+
+    def test_placement_first_fit(self):
+        """A later server that could also take it is a first-fit mistake."""
+        problem = PlacementExercise(seed=0)
+        placement, percent = problem.solve().answer
+        verdict = problem.check(({**placement, "i-0001": "server-3"}, percent))
+        assert "first fit" in verdict.hint
+
+    def test_placement_wrong_architecture(self):
+        """An x86_64 instance on the arm64 server is refused for its architecture."""
+        problem = PlacementExercise(seed=7)
+        placement, percent = problem.solve().answer
+        verdict = problem.check(({**placement, "i-0001": "server-3"}, percent))
+        assert "built for x86_64, and it is arm64" in verdict.hint
+
+    def test_placement_dedicated(self):
+        """A shared instance on another account's dedicated server names the reservation."""
+        for seed in SEEDS:
+            problem = PlacementExercise(seed)
+            placement, percent = problem.solve().answer
+            cloud = problem._final
+            dedicated = [s.name for s in cloud.servers if s.mode == "dedicated"]
+            for number, launch in enumerate(problem.launches, start=1):
+                instance = f"i-{number:04d}"
+                if dedicated and launch.tenancy == "default" and dedicated[0] < placement[instance]:
+                    verdict = problem.check(({**placement, instance: dedicated[0]}, percent))
+                    assert "reserved for" in verdict.hint or "first fit" in verdict.hint
+                    return
+        pytest.fail("no seed places a shared instance after a dedicated server")
+
+    def test_placement_counts_empty_servers(self):
+        """Dividing by the whole fleet, empty servers included, is named as that mistake."""
+        problem = PlacementExercise(seed=0)
+        placement, _ = problem.solve().answer
+        assert "only the servers in use" in problem.check((placement, 50)).hint
+
+    def test_placement_memory_share(self):
+        """Giving the memory share instead of the vCPU share is named as that mistake."""
+        problem = PlacementExercise(seed=0)
+        placement, _ = problem.solve().answer
+        assert "share of memory" in problem.check((placement, "89.1%")).hint
+
+    def test_placement_rounding_is_fine(self):
+        """A whole percent, rounded to the nearest, is right; half a point off is the limit."""
+        problem = PlacementExercise(seed=7)
+        placement, percent = problem.solve().answer
+        assert percent == Fraction(75, 2)
+        assert problem.check((placement, 38))
+        assert problem.check((placement, 37))
+        assert not problem.check((placement, 36.9))
+
+    def test_density_swapped(self):
+        """Giving the pair the wrong way round is named as that mistake."""
+        assert "other way round" in DensityExercise(seed=0).check((64, 42)).hint
+
+    def test_density_forgets_the_vmm(self):
+        """Leaving out the Firecracker VMM's memory is named as that mistake."""
+        assert "VMM's own memory" in DensityExercise(seed=2).check((7, 8)).hint
+
+    def test_density_same_as_containers(self):
+        """Counting microVMs like containers says that a microVM takes more memory."""
+        assert "takes more memory than a container" in DensityExercise(seed=3).check((8, 8)).hint
+
+    def test_isolation_other_failure(self):
+        """A line that fails with NoSuchFileError does not count as refused by isolation."""
+        for seed in SEEDS:
+            problem = IsolationExercise(seed)
+            for number, line in enumerate(problem.lines, start=1):
+                if "plans.txt" in line.code:
+                    verdict = problem.check({*problem.solve().answer, number})
+                    assert "not because of isolation: NoSuchFileError" in verdict.hint
+                    return
+        pytest.fail("no seed asks about a missing file")
+
+    def test_isolation_allowed_line(self):
+        """Counting an allowed line says why it is allowed and what it returns."""
+        hint = IsolationExercise(seed=7).check({1, 2, 3, 5}).hint
+        assert hint == "line 5 is allowed (a VM may always use its own memory): it returns 'hunter2'."
+
+    def test_where_am_i_wrong_layer(self):
+        """A wrong VM answer quotes the evidence of the VM files."""
+        hint = WhereAmIExercise(seed=7).check(("kvm", "docker")).hint
+        assert hint.startswith("the VM layer is not kvm. What its files show: ")
+        assert "'VirtualBox' starts with 'VirtualBox': oracle" in hint
+
+
+class TestBadInput:
+    """Bad input gets a clear error from the library, never a traceback from deep inside."""
+
+    def test_unknown_name(self):
+        """An unknown exercise name suggests the closest one."""
+        with pytest.raises(UnknownProductError, match="did you mean 'vm-fit'"):
+            exercise("vm-fits", seed=1)
+
+    @pytest.mark.parametrize("kind", EXERCISES, ids=IDS)
+    @pytest.mark.parametrize("seed", [-1, 1.5, "7", True, None])
+    def test_bad_seed(self, kind, seed):
+        """A negative, fractional, text, bool or missing seed is refused with the rule."""
+        with pytest.raises(InvalidValueError, match="a seed is a whole number from 0 up"):
+            kind(seed)
+
+    @pytest.mark.parametrize(
+        ("kind", "answer", "words"),
+        [
+            (VMFitExercise, "web", "should be a set of VM names"),
+            (VMFitExercise, {"web": 1}, "should be a set of VM names"),
+            (VMFitExercise, 42, "should be a set of VM names"),
+            (VMFitExercise, ["nosuchvm"], "is not a VM in this exercise"),
+            (HypervisorTypesExercise, ["Xen"], "should be a dict of product"),
+            (HypervisorTypesExercise, {"Xen": 3}, "say 1, 2 or None for 'Xen'"),
+            (HypervisorTypesExercise, {"Xen": 1}, "says nothing about"),
+            (HypervisorTypesExercise, {"Nope": 1}, "is not a product in this exercise"),
+            (PlacementExercise, {"i-0001": "server-1"}, "should be a pair"),
+            (PlacementExercise, ({"i-0001": "server-1"},), "should be a pair"),
+            (PlacementExercise, ({"i-0001": "server-9"}, 50), "is not a server"),
+            (PlacementExercise, ({"i-0001": "server-1"}, 50), "places no i-0002"),
+            (DensityExercise, 5, "pair of whole numbers"),
+            (DensityExercise, (5, "6"), "pair of whole numbers"),
+            (DensityExercise, (5, -6), "pair of whole numbers"),
+            (DensityExercise, (5.0, 6), "pair of whole numbers"),
+            (IsolationExercise, "1, 3", "set of line numbers"),
+            (IsolationExercise, {"1"}, "set of line numbers"),
+            (IsolationExercise, {9}, "each from 1 to 5"),
+            (WhereAmIExercise, "kvm", "pair (vm, container)"),
+            (WhereAmIExercise, ("kvmm", None), "not one of systemd's VM identifiers"),
+            (WhereAmIExercise, ("docker", None), "is a container identifier"),
+            (WhereAmIExercise, (None, 3), "pair (vm, container)"),
+        ],
+    )
+    def test_wrong_shape(self, kind, answer, words):
+        """An answer of the wrong shape is refused with what shape is expected."""
+        with pytest.raises(InvalidValueError, match=words.replace("(", r"\(").replace(")", r"\)")):
+            kind(7).check(answer)
+
+    @pytest.mark.parametrize("kind", EXERCISES, ids=IDS)
+    @settings(max_examples=60, deadline=None)
+    @given(
+        answer=st.recursive(
+            st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+            lambda inner: st.lists(inner, max_size=4)
+            | st.tuples(inner, inner)
+            | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+            max_leaves=8,
+        )
+    )
+    def test_any_answer_gets_a_verdict_or_a_clear_error(self, kind, answer):
+        """Whatever is passed to check(), the result is a Verdict or the library's own error."""
+        try:
+            verdict = kind(5).check(answer)
+        except VMConceptsError:
+            return
+        assert isinstance(verdict, Verdict)
+
+
+class TestRegistry:
+    """Every chapter has an exercise, and every exercise is public and named."""
+
+    def test_every_chapter_has_an_exercise(self):
+        """The five chapters each have one (where-am-i.md has one too)."""
+        assert {kind.chapter for kind in EXERCISES} >= CHAPTERS
+
+    def test_names(self):
+        """The names are unique, and exercise() finds each, ignoring case."""
+        assert len(set(exercise_names())) == len(EXERCISES)
+        for kind in EXERCISES:
+            assert type(exercise(kind.name.upper(), seed=3)) is kind
+
+    def test_exported(self):
+        """The exercises, exercise() and the result types are part of the public API."""
+        for name in ("exercise", "exercise_names", "Solution", "Verdict", "VMFitExercise"):
+            assert name in vmconcepts.__all__
+
+    def test_solution_prints_answer_then_explanation(self):
+        """Printing a Solution shows the answer, a blank line and the explanation."""
+        text = str(DensityExercise(seed=3).solve())
+        assert text.startswith("Answer: (7, 8)\n\nEach microVM takes")
+        assert isinstance(DensityExercise(seed=3).solve(), Solution)
+
+    def test_solve_runs_the_model_once(self):
+        """solve() returns the same Solution each time."""
+        problem = IsolationExercise(seed=1)
+        assert problem.solve() is problem.solve()

@@ -1,0 +1,67 @@
+"""Tests for the public API: everything public is exported from vmconcepts, and documented."""
+
+import importlib
+import inspect
+import pkgutil
+
+import pytest
+
+import vmconcepts
+
+MODULES = [
+    importlib.import_module(f"vmconcepts.{info.name}")
+    for info in pkgutil.iter_modules(vmconcepts.__path__)
+    if not info.name.startswith("_") and not info.ispkg  # vmconcepts/*.py only
+]
+DEFINED = sorted(
+    (module.__name__, name)
+    for module in MODULES
+    for name, value in vars(module).items()
+    if not name.startswith("_")
+    and (inspect.isclass(value) or inspect.isfunction(value))
+    and value.__module__ == module.__name__
+)
+
+
+class TestExports:
+    """The package's __all__ is the whole public API."""
+
+    def test_modules_were_found(self):
+        """The scan sees the package's modules, so an empty scan cannot pass silently."""
+        assert {"vmconcepts.errors", "vmconcepts.resources"} <= {m.__name__ for m in MODULES}
+        assert ("vmconcepts.resources", "Size") in DEFINED
+
+    @pytest.mark.parametrize("name", vmconcepts.__all__)
+    def test_every_exported_name_exists(self, name):
+        """Each name in __all__ can be imported from vmconcepts."""
+        assert hasattr(vmconcepts, name)
+
+    def test_all_has_no_duplicates(self):
+        """No name is listed twice."""
+        assert len(vmconcepts.__all__) == len(set(vmconcepts.__all__))
+
+    @pytest.mark.parametrize(("module", "name"), DEFINED, ids=[f"{m}.{n}" for m, n in DEFINED])
+    def test_every_public_definition_is_exported(self, module, name):
+        """Each public class and function of a module is re-exported as the same object."""
+        assert name in vmconcepts.__all__, f"add {name} from {module} to vmconcepts.__all__"
+        assert getattr(vmconcepts, name) is getattr(importlib.import_module(module), name)
+
+
+class TestDocumentation:
+    """Every exported name has a docstring with an example."""
+
+    @pytest.mark.parametrize(
+        "name",
+        [n for n in vmconcepts.__all__ if inspect.isclass(getattr(vmconcepts, n, None))]
+        + [n for n in vmconcepts.__all__ if inspect.isfunction(getattr(vmconcepts, n, None))],
+    )
+    def test_docstring_has_examples(self, name):
+        """Each exported class and function has a docstring with an Examples: doctest.
+
+        Constants and type aliases (such as `ARCHITECTURES`) cannot carry a docstring of
+        their own; the docstrings of the functions that use them show them in use.
+        """
+        doc = inspect.getdoc(getattr(vmconcepts, name, None)) or ""
+        assert doc.strip(), f"{name} has no docstring"
+        assert "Examples:" in doc, f"{name}'s docstring has no Examples: section"
+        assert ">>> " in doc.split("Examples:", 1)[1], f"{name}'s Examples: show no doctest"

@@ -1,0 +1,385 @@
+"""Hypervisors: the software that creates virtual machines, and a catalogue of real ones.
+
+A **type 1** hypervisor runs directly on the hardware, with no OS under it. A **type 2**
+(hosted) hypervisor is an application on a host OS. Real products do not all fit: KVM is
+part of the Linux kernel, Hyper-V slides under the Windows that turned it on, and QEMU and
+Firecracker are not classified by type at all. Each entry says how it installs, and cites
+the source of its classification.
+
+Examples:
+    >>> Hypervisor.named("VirtualBox")
+    Hypervisor(name='Oracle VirtualBox', vendor='Oracle', classification='type 2 (hosted) hypervisor')
+    >>> Hypervisor.named("KVM").disputed
+    True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from vmconcepts.errors import IncompatibleKernelError, UnknownProductError, WrongLayerError
+
+if TYPE_CHECKING:
+    from vmconcepts.host import Host
+    from vmconcepts.infrastructure import Machine
+
+__all__ = ["Hypervisor"]
+
+#: Where a hypervisor goes: on bare hardware, on a host OS (as an app), inside the host's
+#: kernel (as a module), or under the host OS (which it moves into a privileged partition).
+Installs = Literal["on the hardware", "on a host OS", "in the host kernel", "under the host OS"]
+
+
+@dataclass(frozen=True, repr=False)
+class Hypervisor:
+    """A hypervisor product: who makes it, what kind it is, and where it installs.
+
+    Take one from the catalogue with `Hypervisor.named`; `install_on` puts it on a machine.
+
+    Args:
+        name: The product's name.
+        vendor: Who makes it.
+        classification: What it is, in the words of its source, e.g. ``"type 1 hypervisor"``.
+        installs: ``"on the hardware"``, ``"on a host OS"``, ``"in the host kernel"`` or
+            ``"under the host OS"``.
+        host_kernels: The kernel families its host OS must have; empty means any, or none
+            for a hypervisor that installs on the hardware.
+        note: How it works, in one or two sentences.
+        source: Where the classification comes from.
+        disputed: True when sources disagree on its type.
+        how_to_install: What to do when it is put on the wrong layer ("" for the usual advice).
+
+    Examples:
+        >>> esxi = Hypervisor.named("ESXi")
+        >>> esxi.type, esxi.installs
+        (1, 'on the hardware')
+        >>> print(Hypervisor.named("Firecracker").describe())
+        Firecracker (AWS, open source): virtual machine monitor on KVM
+        Uses KVM to create and run microVMs; it powers AWS Lambda and AWS Fargate.
+        Source: Firecracker README
+    """
+
+    name: str
+    vendor: str
+    classification: str
+    installs: Installs
+    host_kernels: tuple[str, ...]
+    note: str
+    source: str
+    disputed: bool = False
+    how_to_install: str = ""
+
+    def __repr__(self) -> str:
+        """Show the name, vendor and classification; `describe` shows the rest."""
+        return (
+            f"Hypervisor(name={self.name!r}, vendor={self.vendor!r},"
+            f" classification={self.classification!r})"
+        )
+
+    def __str__(self) -> str:
+        """The product's name."""
+        return self.name
+
+    @property
+    def type(self) -> int | None:
+        """1 or 2 when the sources agree on a type; None when disputed or not a hypervisor type.
+
+        Examples:
+            >>> [Hypervisor.named(n).type for n in ("Xen", "Parallels", "KVM", "QEMU")]
+            [1, 2, None, None]
+        """
+        if self.disputed:
+            return None
+        for number in (1, 2):
+            if self.classification.startswith(f"type {number}"):
+                return number
+        return None
+
+    def describe(self) -> str:
+        """Say what the product is, how it works and where that comes from.
+
+        Examples:
+            >>> print(Hypervisor.named("KVM").describe())
+            KVM (Linux kernel): Linux kernel module (type disputed)
+            A module of the Linux kernel. Red Hat says it converts Linux into a type-1 (bare-metal) hypervisor; TechTarget and others call the host Linux kernel type 2. It is the classic case where the two-type model blurs.
+            Source: Red Hat, "What is KVM?"; TechTarget
+        """
+        return f"{self.name} ({self.vendor}): {self.classification}\n{self.note}\nSource: {self.source}"
+
+    def check_machine(self, machine: Machine) -> None:
+        """Refuse a machine this hypervisor cannot be installed on, and say why.
+
+        Raises:
+            WrongLayerError: It needs bare hardware and the machine has an OS, or the reverse.
+            IncompatibleKernelError: It needs a host OS of another kernel family.
+
+        Examples:
+            >>> from vmconcepts.infrastructure import Machine
+            >>> from vmconcepts.resources import Resources
+            >>> pc = Machine("pc", "desktop", Resources(8, "32 GiB"), os="Windows 11")
+            >>> Hypervisor.named("Parallels Desktop").check_machine(pc)
+            Traceback (most recent call last):
+            ...
+            vmconcepts.errors.IncompatibleKernelError: Parallels Desktop for Mac needs a host OS with a darwin kernel, but desktop 'pc' runs Windows 11 (windows kernel). On Windows 11 you could use: Microsoft Hyper-V, VMware Workstation, Oracle VirtualBox, QEMU
+        """
+        where = f"{machine.kind} {machine.name!r}"
+        what = f"{'an' if self.classification[0] in 'aeiouAEIOU' else 'a'} {self.classification}"
+        if self.installs == "under the host OS":
+            what += " that is turned on from its host OS"
+        fix = self.how_to_install or None
+        if self.installs == "on the hardware":
+            if machine.os is not None:
+                raise WrongLayerError(self.name, what, where, machine.os.name, fix)
+            return
+        if machine.os is None:
+            raise WrongLayerError(self.name, what, where, None, fix)
+        family = machine.os.family
+        if self.host_kernels and family not in self.host_kernels:
+            fits = [
+                h.name for h in _CATALOGUE if h.installs != "on the hardware" and h.runs_on(family)
+            ]
+            msg = (
+                f"{self.name} needs a host OS with a {' or '.join(self.host_kernels)} kernel,"
+                f" but {where} runs {machine.os} ({family} kernel)."
+                f" On {machine.os} you could use: {', '.join(fits)}"
+            )
+            raise IncompatibleKernelError(msg)
+
+    def runs_on(self, family: str) -> bool:
+        """Say whether this hypervisor can work with a host kernel of ``family``.
+
+        Examples:
+            >>> Hypervisor.named("Fusion").runs_on("darwin"), Hypervisor.named("Fusion").runs_on("linux")
+            (True, False)
+        """
+        return not self.host_kernels or family in self.host_kernels
+
+    def install_on(
+        self, machine: Machine, *, vcpu_ratio: float = 1, memory_ratio: float = 1
+    ) -> Host:
+        """Install this hypervisor on a machine, which then becomes a `Host` for VMs.
+
+        Args:
+            machine: Where to install it.
+            vcpu_ratio: How many vCPUs the host may hand out per hardware thread.
+            memory_ratio: How much memory it may promise per byte it has; 1 means none is
+                overcommitted.
+
+        Raises:
+            WrongLayerError: A type 2 hypervisor on bare metal, or a type 1 on an OS.
+            IncompatibleKernelError: The host OS has the wrong kernel family.
+
+        Examples:
+            >>> from vmconcepts.infrastructure import Machine
+            >>> from vmconcepts.resources import Resources
+            >>> server = Machine("rack-1", "server", Resources(64, "256 GiB", "4 TiB"))
+            >>> Hypervisor.named("VMware ESXi").install_on(server)
+            Host(machine='rack-1', hypervisor='VMware ESXi', vms=[])
+            >>> Hypervisor.named("VirtualBox").install_on(server)
+            Traceback (most recent call last):
+            ...
+            vmconcepts.errors.WrongLayerError: Oracle VirtualBox is a type 2 (hosted) hypervisor, so it needs an operating system already installed, but server 'rack-1' is bare metal with no OS. Install a host OS first, or choose a type 1 hypervisor, which runs directly on the hardware.
+        """
+        from vmconcepts.host import Host  # noqa: PLC0415 - host.py builds on this module
+
+        return Host(machine, self, vcpu_ratio=vcpu_ratio, memory_ratio=memory_ratio)
+
+    @classmethod
+    def catalogue(cls) -> tuple[Hypervisor, ...]:
+        """Every hypervisor the library knows.
+
+        Examples:
+            >>> len(Hypervisor.catalogue())
+            14
+        """
+        return _CATALOGUE
+
+    @classmethod
+    def named(cls, name: str) -> Hypervisor:
+        """Look a hypervisor up by name, ignoring case; short names such as "ESXi" work too.
+
+        Raises:
+            UnknownProductError: No product has that name; the message suggests the closest.
+
+        Examples:
+            >>> Hypervisor.named("hyper-v").name
+            'Microsoft Hyper-V'
+            >>> Hypervisor.named("VirtualBx")
+            Traceback (most recent call last):
+            ...
+            vmconcepts.errors.UnknownProductError: no hypervisor named 'VirtualBx'; did you mean 'Oracle VirtualBox'? Known: ...
+        """
+        wanted = name.strip().lower() if isinstance(name, str) else ""
+        wanted = _ALIASES.get(wanted, wanted)
+        for entry in _CATALOGUE:
+            if entry.name.lower() == wanted:
+                return entry
+        known = [entry.name for entry in _CATALOGUE]
+        raise UnknownProductError(kind="hypervisor", name=str(name), known=known)
+
+
+# Short names a reader may use, lower case, and the catalogue name each stands for.
+_ALIASES = {
+    "esxi": "vmware esxi",
+    "hyper-v": "microsoft hyper-v",
+    "nitro": "aws nitro hypervisor",
+    "workstation": "vmware workstation",
+    "fusion": "vmware fusion",
+    "virtualbox": "oracle virtualbox",
+    "parallels": "parallels desktop for mac",
+    "parallels desktop": "parallels desktop for mac",
+    "hypervisor.framework": "apple virtualization.framework",
+    "virtualization.framework": "apple virtualization.framework",
+}
+
+
+_CATALOGUE = (
+    Hypervisor(
+        "VMware ESXi",
+        "VMware (Broadcom)",
+        "type 1 hypervisor",
+        "on the hardware",
+        (),
+        "Runs on bare metal with a kernel of its own, the vmkernel.",
+        "no primary source checked yet",
+    ),
+    Hypervisor(
+        "Microsoft Hyper-V",
+        "Microsoft",
+        "type 1 hypervisor",
+        "under the host OS",
+        ("windows",),
+        "Turned on from Windows. The hypervisor then starts first, and Windows itself runs in"
+        " the privileged root partition, which runs the virtualization stack and creates"
+        " child partitions: the VMs.",
+        "Hyper-V Top-Level Functional Specification (learn.microsoft.com, tlfs)",
+        how_to_install="Install Windows first and turn Hyper-V on from it: Windows then moves"
+        " into the root partition above the hypervisor.",
+    ),
+    Hypervisor(
+        "Xen",
+        "Xen Project",
+        "type 1 hypervisor",
+        "on the hardware",
+        (),
+        "Runs on the hardware; a privileged guest, dom0, manages the other guests.",
+        "no primary source checked yet",
+    ),
+    Hypervisor(
+        "AWS Nitro Hypervisor",
+        "AWS",
+        "type 1 hypervisor, based on KVM",
+        "on the hardware",
+        (),
+        '"A lightweight hypervisor that manages memory and CPU allocation", part of the'
+        " Nitro System with the Nitro cards and the Nitro security chip. EC2 *.metal"
+        " instances run with no hypervisor at all.",
+        "Amazon EC2 User Guide, instance types",
+    ),
+    Hypervisor(
+        "VMware Workstation",
+        "VMware",
+        "type 2 (hosted) hypervisor",
+        "on a host OS",
+        ("windows", "linux"),
+        "A hosted hypervisor for Windows and Linux; the Qubes OS documentation names"
+        ' "VirtualBox or VMware Workstation" as type 2.',
+        "Qubes OS documentation",
+    ),
+    Hypervisor(
+        "VMware Fusion",
+        "VMware",
+        "type 2 (hosted) hypervisor",
+        "on a host OS",
+        ("darwin",),
+        "The macOS sibling of Workstation, and hosted like it; no primary source for its"
+        " type was found.",
+        "unverified: by analogy with VMware Workstation",
+    ),
+    Hypervisor(
+        "Oracle VirtualBox",
+        "Oracle",
+        "type 2 (hosted) hypervisor",
+        "on a host OS",
+        (),
+        'Its manual calls it a hosted ("type 2") hypervisor, one that needs an existing OS.',
+        "Oracle VM VirtualBox User Manual",
+    ),
+    Hypervisor(
+        "Parallels Desktop for Mac",
+        "Parallels",
+        "type 2 (hosted) hypervisor",
+        "on a host OS",
+        ("darwin",),
+        "Runs as an app on macOS; inside a Linux guest, systemd reports 'parallels'.",
+        "systemd src/basic/virt.c (no primary source checked for its type)",
+    ),
+    Hypervisor(
+        "KVM",
+        "Linux kernel",
+        "Linux kernel module (type disputed)",
+        "in the host kernel",
+        ("linux",),
+        "A module of the Linux kernel. Red Hat says it converts Linux into a type-1"
+        " (bare-metal) hypervisor; TechTarget and others call the host Linux kernel type 2."
+        " It is the classic case where the two-type model blurs.",
+        'Red Hat, "What is KVM?"; TechTarget',
+        disputed=True,
+        how_to_install="Install Linux first: loading the KVM module turns that kernel into"
+        " the hypervisor.",
+    ),
+    Hypervisor(
+        "bhyve",
+        "FreeBSD",
+        "FreeBSD kernel hypervisor like KVM (type disputed)",
+        "in the host kernel",
+        ("freebsd",),
+        '"Roughly analogous to KVM + QEMU on Linux": part of FreeBSD, so it is disputed'
+        " in the same way as KVM.",
+        "xhyve README",
+        disputed=True,
+        how_to_install="Install FreeBSD first: bhyve is part of its kernel.",
+    ),
+    Hypervisor(
+        "Apple Virtualization.framework",
+        "Apple",
+        "API to the hypervisor in the macOS kernel",
+        "in the host kernel",
+        ("darwin",),
+        "With Hypervisor.framework, lets an app run VMs on macOS's in-kernel hypervisor:"
+        " each VM is a process and each vCPU a thread, with no kernel extensions.",
+        "developer.apple.com",
+        how_to_install="Use a Mac: the frameworks are part of macOS.",
+    ),
+    Hypervisor(
+        "QEMU",
+        "QEMU project",
+        "emulator and virtualizer",
+        "on a host OS",
+        (),
+        "Emulates a whole machine in software (TCG), or hands the CPU work to an accelerator:"
+        " KVM, Xen, HVF on macOS or WHPX on Windows.",
+        "QEMU docs/about/index.rst and docs/system/introduction.rst",
+    ),
+    Hypervisor(
+        "Firecracker",
+        "AWS, open source",
+        "virtual machine monitor on KVM",
+        "on a host OS",
+        ("linux",),
+        "Uses KVM to create and run microVMs; it powers AWS Lambda and AWS Fargate.",
+        "Firecracker README",
+        how_to_install="Install Linux first: Firecracker runs there and needs its KVM module.",
+    ),
+    Hypervisor(
+        "Cloud Hypervisor",
+        "Linux Foundation project",
+        "virtual machine monitor on KVM or MSHV",
+        "on a host OS",
+        ("linux",),
+        "A virtual machine monitor written in Rust on the rust-vmm crates.",
+        "Cloud Hypervisor README",
+        how_to_install="Install Linux first: Cloud Hypervisor runs there on KVM or MSHV.",
+    ),
+)
