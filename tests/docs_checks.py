@@ -62,3 +62,27 @@ def problems(path: Path) -> list[str]:
         if skip["action"] in {"next", "start"} and not re.search(r"[\"']\S", skip["reason"]):
             found.append(f'{path.name}:{line}: a skip needs a reason: <!-- skip: next "why" -->')
     return found
+
+
+def executed_fences(path: Path) -> list[Fence]:
+    """The fences whose code the tests run: pycon and python blocks that no skip marker covers."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    skipped_lines: set[int] = set()
+    for skip in SKIP.finditer(text):
+        line = text.count("\n", 0, skip.start()) + 1
+        if skip["action"] == "next":
+            following = next(
+                (n for n in range(line + 1, len(lines) + 1) if lines[n - 1].strip()), None
+            )
+            if following is not None:
+                skipped_lines.add(following)
+        elif skip["action"] == "start":
+            end = next((m for m in SKIP.finditer(text, skip.end()) if m["action"] == "end"), None)
+            stop = text.count("\n", 0, end.start()) + 1 if end else len(lines)
+            skipped_lines.update(range(line, stop + 1))
+    return [
+        fence
+        for fence in fences(path)
+        if fence.info in {"python", "pycon"} and fence.line not in skipped_lines
+    ]

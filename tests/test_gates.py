@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from docs_checks import problems
+from docs_checks import executed_fences, problems
 from project import ROOT, copy_project, mkdocs_build
 
 pytestmark = pytest.mark.slow
@@ -142,6 +142,17 @@ class TestMarkdownChecks:
         page = tmp_path / "page.md"
         page.write_text(markdown)
         assert [message in line for line in problems(page)] == [True]
+
+    def test_skipped_and_build_time_blocks_do_not_count_as_executed(self, tmp_path: Path):
+        """Only blocks the tests really run count toward a page's example floor."""
+        page = tmp_path / "page.md"
+        page.write_text(
+            GOOD_PAGE
+            + '<!-- skip: next "needs your machine" -->\n\n```pycon\n>>> 1\n1\n```\n'
+            + '```python exec="on"\nprint(1)\n```\n'
+            + "```python\nx = 1\n```\n"
+        )
+        assert [fence.line for fence in executed_fences(page)] == [5, 18]
 
     def test_correct_page_has_no_problems(self, tmp_path: Path):
         """A well-formed page, with a reasoned skip, passes."""
