@@ -122,12 +122,11 @@ class TestSvg:
         assert "Xen (hypervisor)" in (desc.text or "")
         assert root.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
 
-    def test_scales_without_fixed_size(self):
-        """The SVG has a viewBox and no width or height attribute."""
+    def test_drawn_at_natural_size(self):
+        """Width and height match the viewBox, so labels keep their font size."""
         root = ET.fromstring(vm_stack().to_svg())  # noqa: S314 - our own output
-        assert root.get("viewBox", "").startswith("0 0 ")
-        assert root.get("width") is None
-        assert root.get("height") is None
+        assert root.get("viewBox") == f"0 0 {root.get('width')} {root.get('height')}"
+        assert root.get("font-size") == "16"
 
     def test_colours_come_from_theme(self):
         """Fills use CSS custom properties with fallbacks; text uses currentColor."""

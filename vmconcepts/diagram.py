@@ -39,9 +39,10 @@ from vmconcepts.errors import InvalidStateError, InvalidValueError
 
 __all__ = ["Figure", "Layer", "LayerKind", "Stack", "side_by_side"]
 
-# SVG geometry, in viewBox units (the drawing scales to the width it is given).
-_FONT_SIZE = 15
-_CHAR_WIDTH = 9  # a generous average advance for a sans-serif face at _FONT_SIZE
+# SVG geometry, in pixels: a diagram is drawn at its natural size, so its labels
+# stay as large as body text; on a narrow screen the page scrolls it in its own box.
+_FONT_SIZE = 16
+_CHAR_WIDTH = 10  # a generous average advance for a sans-serif face at _FONT_SIZE
 _CELL_PADDING = 12
 _ROW_HEIGHT = 40
 _GAP = 4
@@ -342,8 +343,9 @@ class Stack:
         """Draw the stack as a small accessible inline SVG.
 
         The SVG has `role="img"`, a `<title>` and a `<desc>` named by
-        `aria-labelledby`, a viewBox and no fixed size (it shrinks to fit a phone
-        screen), and colours taken from CSS custom properties such as
+        `aria-labelledby`, a width and height in pixels that match its viewBox (so
+        labels keep the size of body text; a page scrolls a wide figure in its own
+        box rather than shrink it), and colours taken from CSS custom properties such as
         `--vmc-hypervisor-fill`, with fallbacks drawn at low opacity so they read on
         light and dark themes; text and outlines use `currentColor`.
 
@@ -362,7 +364,7 @@ class Stack:
             >>> stack = Stack("Bare metal").with_row(Layer("Server <1>", LayerKind.HARDWARE))
             >>> svg = stack.to_svg()
             >>> print(svg.splitlines()[0])
-            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 256 84" role="img" aria-labelledby="vmc-bare-metal-title vmc-bare-metal-desc" class="vmc-stack" font-family="system-ui, sans-serif" font-size="15" style="max-width: 100%; height: auto">
+            <svg xmlns="http://www.w3.org/2000/svg" width="256" height="84" viewBox="0 0 256 84" role="img" aria-labelledby="vmc-bare-metal-title vmc-bare-metal-desc" class="vmc-stack" font-family="system-ui, sans-serif" font-size="16">
             >>> print(svg.splitlines()[1])
             <title id="vmc-bare-metal-title">Bare metal</title>
             >>> "Server &lt;1&gt;" in svg
@@ -433,10 +435,10 @@ def _svg_document(
     """Wrap drawn parts in the accessible outer SVG element."""
     width, height = size
     head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="{base}-title {base}-desc" class="vmc-stack" '
-        f'font-family="system-ui, sans-serif" font-size="{_FONT_SIZE}" '
-        'style="max-width: 100%; height: auto">'
+        f'font-family="system-ui, sans-serif" font-size="{_FONT_SIZE}">'
     )
     return "\n".join(
         [

@@ -1,4 +1,4 @@
-"""hooks/copy_code.py: the text the copy button puts on the clipboard."""
+"""The MkDocs hooks: copy text for doctest blocks, scroll boxes for diagrams."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ import pytest
 from project import ROOT
 
 sys.path.insert(0, str(ROOT / "hooks"))
+import diagrams
 from copy_code import code_only, on_page_content
+
+from vmconcepts.diagram import Layer, LayerKind, Stack
 
 
 class TestCodeOnly:
@@ -55,3 +58,22 @@ class TestHook:
         html = '<div class="language-pycon highlight"><pre><code>print(1)</code></pre></div>'
         with pytest.raises(ValueError, match=r"page\.md: a ```pycon block has no '>>>' prompt"):
             on_page_content(html, self.FakePage(), None, None)  # type: ignore[arg-type]
+
+
+class TestDiagramBoxes:
+    """Each vmconcepts diagram gets a focusable scroll box named by its title."""
+
+    def test_diagram_is_wrapped_and_named(self):
+        """The box is focusable and labelled by the diagram's own title element."""
+        svg = Stack("Two layers").with_row(Layer("Server", LayerKind.HARDWARE)).to_svg()
+        out = diagrams.on_page_content(f"<p>{svg}</p>", None, None, None)  # type: ignore[arg-type]
+        assert out.startswith(
+            '<p><div class="vmc-diagram" tabindex="0" role="group" '
+            'aria-labelledby="vmc-two-layers-title"><svg '
+        )
+        assert out.endswith("</svg></div></p>")
+
+    def test_other_svg_is_left_alone(self):
+        """Icons and other SVG on the page are not wrapped."""
+        icon = '<svg viewBox="0 0 24 24"><path d="M0 0"/></svg>'
+        assert diagrams.on_page_content(icon, None, None, None) == icon  # type: ignore[arg-type]
