@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from vmconcepts.__main__ import main
+from vmconcepts.exercises import EXERCISES, DensityExercise, VMFitExercise
 
 
 def fake_machine(root: Path) -> Path:
@@ -155,3 +156,85 @@ class TestEntryPoints:
         assert done.stdout.startswith(
             "You are in a Docker container, inside a KVM virtual machine."
         )
+
+
+class TestExercise:
+    """``vmconcepts exercise``: a problem from a seed, its answer with --solve, and --list."""
+
+    def test_list(self, capsys):
+        """--list names every exercise with the page it belongs to."""
+        assert main(["exercise", "--list"]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert len(lines) == len(EXERCISES)
+        for line, kind in zip(lines, EXERCISES, strict=True):
+            assert line.split()[:2] == [kind.name, kind.chapter]
+
+    def test_problem(self, capsys):
+        """NAME --seed N prints exactly the problem the library makes from that seed."""
+        assert main(["exercise", "vm-fit", "--seed", "7"]) == 0
+        assert capsys.readouterr().out == f"{VMFitExercise(seed=7)}\n"
+
+    @pytest.mark.parametrize("flag", ["--solve", "-c"])
+    def test_solve(self, capsys, flag):
+        """--solve (or OSTEP's -c) adds the answer and its explanation after the problem."""
+        assert main(["exercise", "density", "--seed", "3", flag]) == 0
+        problem = DensityExercise(seed=3)
+        assert capsys.readouterr().out == f"{problem}\n\n{problem.solve()}\n"
+
+    def test_default_seed_is_zero(self, capsys):
+        """With no --seed the seed is 0, and the problem says so."""
+        assert main(["exercise", "isolation"]) == 0
+        assert capsys.readouterr().out.startswith("Exercise 'isolation', seed 0: ")
+
+    def test_help_lists_exercise(self, capsys):
+        """The top-level help names the subcommand."""
+        assert main([]) == 0
+        assert "exercise" in capsys.readouterr().out
+
+    @pytest.mark.parametrize(
+        ("argv", "words"),
+        [
+            (["exercise", "vm-fits"], "no exercise named 'vm-fits'; did you mean 'vm-fit'?"),
+            (["exercise", "vm-fit", "--seed", "-1"], "a seed is a whole number from 0 up"),
+            (["exercise", "vm-fit", "--seed", "seven"], "not 'seven'"),
+            (["exercise", "vm-fit", "--seed", "1.5"], "not '1.5'"),
+            (["exercise", "vm-fit", "--seed"], "expected one argument"),
+            (["exercise"], "name an exercise"),
+            (["exercise", "--solve"], "name an exercise"),
+        ],
+    )
+    def test_mistakes(self, capsys, argv, words):
+        """A bad name or seed exits 2 with one line on stderr that says what to do."""
+        assert main(argv) == 2
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        lines = captured.err.splitlines()
+        assert len(lines) == 1, captured.err
+        assert lines[0].startswith("vmconcepts: error: ")
+        assert words in lines[0]
+
+    def test_python_m(self):
+        """`python -m vmconcepts exercise ... --solve` works from a fresh interpreter."""
+        done = subprocess.run(
+            [sys.executable, "-m", "vmconcepts", "exercise", "placement", "--seed", "7", "-c"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith("Exercise 'placement', seed 7: ")
+        assert "\nAnswer: ({'i-0001': 'server-1'" in done.stdout
+
+    def test_python_m_bad_seed(self):
+        """A bad seed exits 2 with one line and no traceback."""
+        done = subprocess.run(
+            [sys.executable, "-m", "vmconcepts", "exercise", "density", "--seed", "-3"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+        assert done.returncode == 2
+        assert "Traceback" not in done.stderr
+        assert len(done.stderr.splitlines()) == 1

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -57,14 +59,139 @@ def wrong_answer(problem: Exercise) -> object:
     raise AssertionError(problem)
 
 
+# The exact text of one problem per exercise. If a change to the library's wording
+# changes one, check the new text reads well, then paste it here.
+GOLDEN = {
+    (VMFitExercise, 7): """\
+Exercise 'vm-fit', seed 7: which VMs fit on this host, and which is refused first?
+
+A laptop 'macbook' has 8 hardware threads, 16 GiB of memory and 1 TiB of disk. It runs
+macOS and has Parallels Desktop for Mac installed with vcpu_ratio=2, so it hands out up
+to 16 vCPUs; memory is not overcommitted.
+
+These VMs are created and started one after another. When the host refuses to start one,
+that VM stays off and the next one is tried.
+
+  1. web    FreeBSD       1 vCPU    4 GiB memory   32 GiB disk
+  2. vpn    Ubuntu 24.04  2 vCPUs   8 GiB memory   32 GiB disk
+  3. cache  Debian 12     1 vCPU    8 GiB memory   32 GiB disk
+  4. ci     FreeBSD       1 vCPU    4 GiB memory  128 GiB disk
+  5. mail   Alpine Linux  4 vCPUs   2 GiB memory  128 GiB disk
+
+Which VMs are running at the end? (The solution also names the first refused.)
+
+Answer with a set of VM names, such as {'web', 'db'}.""",
+    (HypervisorTypesExercise, 7): """\
+Exercise 'hypervisor-types', seed 7: type 1, type 2 or neither, and what lies under each?
+
+For each product, say whether it is a type 1 hypervisor (it runs directly on the
+hardware, with no OS under it), a type 2 hypervisor (an application on a host operating
+system), or neither (its sources disagree, or it is not classified as a hypervisor type
+at all).
+
+  - VMware Fusion
+  - QEMU
+  - Cloud Hypervisor
+  - Xen
+
+The solution also installs each one where it belongs and lists the layers from the
+hardware up.
+
+Answer with a dict of product -> 1, 2 or None, such as {'VMware ESXi': 1}.""",
+    (PlacementExercise, 7): """\
+Exercise 'placement', seed 7: where does each instance land, and how full are the servers?
+
+A cloud has three servers, server-1 to server-3, each with 16 vCPUs and 32 GiB of
+memory: server-1 and server-2 are x86_64, server-3 is arm64 (Graviton).
+
+Instances are launched in this order. Each goes on the first server, in server order,
+that has the CPU architecture, the free vCPUs and memory, and the tenancy it needs: a
+shared instance may go on any server not reserved for one account; a dedicated one (a
+Dedicated Instance) only on a server that runs no other account's instances, which is
+then reserved for its account (tenancy as the EC2 User Guide describes it).
+
+  i-0001  shop     c5.large     2 vCPUs   4 GiB  x86_64  dedicated
+  i-0002  shop     t3.micro     2 vCPUs   1 GiB  x86_64  shared
+  i-0003  shop     c7i.2xlarge  8 vCPUs  16 GiB  x86_64  dedicated
+  i-0004  shop     m7g.xlarge   4 vCPUs  16 GiB  arm64   shared
+  i-0005  shop     t3.large     2 vCPUs   8 GiB  x86_64  shared
+
+Instance sizes: EC2 DescribeInstanceTypes data, as generated into kubernetes/autoscaler
+cluster-autoscaler/cloudprovider/aws/ec2_instance_types.go.
+
+Which server does each instance land on? Then: what share of the vCPUs of the servers in
+use do the instances hold, in percent?
+
+Answer with a pair: a dict of instance id -> server name, and the vCPU utilisation of
+the servers in use in percent, such as ({'i-0001': 'server-1'}, 25).""",
+    (DensityExercise, 3): """\
+Exercise 'density', seed 3: how many copies of this app fit as VMs and as containers?
+
+A host has 16 vCPUs and 4 GiB of memory free for instances. One copy of an app needs 1
+vCPU and 512 MiB of memory.
+
+As a Firecracker microVM, each copy takes what the app needs, plus the VMM's own memory,
+at most 5 MiB (Firecracker docs/SPECIFICATION.md, checked in its CI; measured on a 1
+vCPU, 128 MiB microVM on m5d.metal and m6g.metal hosts; the library uses it for every
+size) and, in this exercise, nothing for its guest kernel and OS.
+
+As a Docker container, each copy takes what the app needs and nothing more: a container
+has no kernel of its own, and its other overhead is assumed to be 0.
+
+Nothing is overcommitted. How many copies fit on the host as microVMs, and how many as
+containers?
+
+Answer with a pair of whole numbers (microVMs, containers), such as (20, 25).""",
+    (IsolationExercise, 7): """\
+Exercise 'isolation', seed 7: which of these reads does isolation refuse?
+
+A Mac runs Parallels Desktop for Mac with two running VMs: dev (Ubuntu 24.04) and win11
+(Windows 11). The Mac's own files include /Users/ada/notes.txt and
+/Users/ada/Public/todo.txt. The folder /Users/ada/Public is shared with dev, read-only;
+nothing is shared with win11. dev holds "password" in its memory and has /root/todo.txt
+on its own disk.
+
+  1. win11.read_host_file("/Users/ada/Public/todo.txt")
+  2. win11.read_memory("password", of=dev)
+  3. dev.read_host_file("/Users/ada/notes.txt")
+  4. dev.read_host_file("/Users/ada/Public/todo.txt")
+  5. dev.read_memory("password")
+
+Each line is tried on its own, in a fresh copy of this scene. Which lines does isolation
+refuse, raising IsolationError? A line that fails for another reason does not count.
+
+Answer with a set of line numbers, such as {1, 3}.""",
+    (WhereAmIExercise, 7): """\
+Exercise 'whereami', seed 7: what do systemd-detect-virt's rules find in these files?
+
+A Linux program reads the files systemd-detect-virt reads. Only these exist (no CPUID
+signature is known, and every other file is missing):
+
+  /.dockerenv                     (empty)
+  /sys/class/dmi/id/sys_vendor    innotek GmbH
+  /sys/class/dmi/id/product_name  VirtualBox
+
+Following systemd-detect-virt's rules, what does it report for the virtual machine
+layer, and what for the container layer?
+
+Answer with a pair (vm, container) of systemd's identifiers, None where nothing is
+found, such as ('kvm', None).""",
+}
+
+
+@functools.cache
+def problems(kind: type[Exercise]) -> tuple[Exercise, ...]:
+    """The 200 problems of one exercise, built once for all the sweep's tests."""
+    return tuple(kind(seed) for seed in SEEDS)
+
+
 class TestSweep:
     """200 seeds per exercise: each problem is solvable, and checks its own answer."""
 
     @pytest.mark.parametrize("kind", EXERCISES, ids=IDS)
     def test_every_problem_solves_and_accepts_its_answer(self, kind):
         """solve() works for every seed, and check() accepts both the Solution and its answer."""
-        for seed in SEEDS:
-            problem = kind(seed)
+        for seed, problem in enumerate(problems(kind)):
             solution = problem.solve()
             assert solution.explanation, seed
             assert problem.check(solution) == Verdict(right=True), seed
@@ -73,8 +200,8 @@ class TestSweep:
     @pytest.mark.parametrize("kind", EXERCISES, ids=IDS)
     def test_a_wrong_answer_gets_a_hint(self, kind):
         """A deliberately wrong answer is refused with a hint, never a bare "wrong"."""
-        for seed in SEEDS:
-            verdict = kind(seed).check(wrong_answer(kind(seed)))
+        for seed, problem in enumerate(problems(kind)):
+            verdict = problem.check(wrong_answer(problem))
             assert not verdict, seed
             assert len(verdict.hint) > 30, (seed, verdict)
             assert str(verdict).startswith("Not yet: "), seed
@@ -82,15 +209,15 @@ class TestSweep:
     @pytest.mark.parametrize("kind", EXERCISES, ids=IDS)
     def test_output_is_deterministic(self, kind):
         """The same seed prints the same problem and the same solution, on a fresh object."""
-        for seed in SEEDS:
-            first, second = kind(seed), kind(seed)
+        for seed, first in enumerate(problems(kind)):
+            second = kind(seed)
             assert str(first) == str(second), seed
             assert str(first.solve()) == str(second.solve()), seed
 
     @pytest.mark.parametrize("kind", EXERCISES, ids=IDS)
     def test_seeds_give_different_problems(self, kind):
         """Seeds are worth trying: 200 seeds give many different problems."""
-        assert len({str(kind(seed)) for seed in SEEDS}) > 20
+        assert len({str(problem) for problem in problems(kind)}) > 20
 
     @pytest.mark.parametrize("kind", EXERCISES, ids=IDS)
     def test_question_names_seed_and_shape(self, kind):
@@ -104,140 +231,10 @@ class TestSweep:
 class TestGolden:
     """The exact text of one problem per exercise is pinned, so any drift shows."""
 
-    def test_vm_fit(self):
-        """vm-fit, seed 7."""
-        assert str(VMFitExercise(seed=7)) == (
-            "Exercise 'vm-fit', seed 7: which VMs fit on this host, and which is refused first?\n"
-            "\n"
-            "A laptop 'macbook' has 8 hardware threads, 16 GiB of memory and 1 TiB of disk. It runs\n"
-            "macOS and has Parallels Desktop for Mac installed with vcpu_ratio=2, so it hands out up\n"
-            "to 16 vCPUs; memory is not overcommitted.\n"
-            "\n"
-            "These VMs are created and started one after another. When the host refuses to start one,\n"
-            "that VM stays off and the next one is tried.\n"
-            "\n"
-            "  1. web    FreeBSD       1 vCPU    4 GiB memory   32 GiB disk\n"
-            "  2. vpn    Ubuntu 24.04  2 vCPUs   8 GiB memory   32 GiB disk\n"
-            "  3. cache  Debian 12     1 vCPU    8 GiB memory   32 GiB disk\n"
-            "  4. ci     FreeBSD       1 vCPU    4 GiB memory  128 GiB disk\n"
-            "  5. mail   Alpine Linux  4 vCPUs   2 GiB memory  128 GiB disk\n"
-            "\n"
-            "Which VMs are running at the end? (The solution also names the first refused.)\n"
-            "\n"
-            "Answer with a set of VM names, such as {'web', 'db'}."
-        )
-
-    def test_hypervisor_types(self):
-        """hypervisor-types, seed 7."""
-        assert str(HypervisorTypesExercise(seed=7)) == (
-            "Exercise 'hypervisor-types', seed 7: type 1, type 2 or neither, and what lies under each?\n"
-            "\n"
-            "For each product, say whether it is a type 1 hypervisor (it runs directly on the\n"
-            "hardware, with no OS under it), a type 2 hypervisor (an application on a host operating\n"
-            "system), or neither (its sources disagree, or it is not classified as a hypervisor type\n"
-            "at all).\n"
-            "\n"
-            "  - VMware Fusion\n"
-            "  - QEMU\n"
-            "  - Cloud Hypervisor\n"
-            "  - Xen\n"
-            "\n"
-            "The solution also installs each one where it belongs and lists the layers from the\n"
-            "hardware up.\n"
-            "\n"
-            "Answer with a dict of product -> 1, 2 or None, such as {'VMware ESXi': 1}."
-        )
-
-    def test_placement(self):
-        """placement, seed 7."""
-        assert str(PlacementExercise(seed=7)) == (
-            "Exercise 'placement', seed 7: where does each instance land, and how full are the servers?\n"
-            "\n"
-            "A cloud has three servers, server-1 to server-3, each with 16 vCPUs and 32 GiB of\n"
-            "memory: server-1 and server-2 are x86_64, server-3 is arm64 (Graviton).\n"
-            "\n"
-            "Instances are launched in this order. Each goes on the first server, in server order,\n"
-            "that has the CPU architecture, the free vCPUs and memory, and the tenancy it needs: a\n"
-            "shared instance may go on any server not reserved for one account; a dedicated one (a\n"
-            "Dedicated Instance) only on a server that runs no other account's instances, which is\n"
-            "then reserved for its account.\n"
-            "\n"
-            "  i-0001  shop     c5.large     2 vCPUs   4 GiB  x86_64  dedicated\n"
-            "  i-0002  shop     t3.micro     2 vCPUs   1 GiB  x86_64  shared\n"
-            "  i-0003  shop     c7i.2xlarge  8 vCPUs  16 GiB  x86_64  dedicated\n"
-            "  i-0004  shop     m7g.xlarge   4 vCPUs  16 GiB  arm64   shared\n"
-            "  i-0005  shop     t3.large     2 vCPUs   8 GiB  x86_64  shared\n"
-            "\n"
-            "Which server does each instance land on? Then: what share of the vCPUs of the servers in\n"
-            "use do the instances hold, in percent?\n"
-            "\n"
-            "Answer with a pair: a dict of instance id -> server name, and the vCPU utilisation of\n"
-            "the servers in use in percent, such as ({'i-0001': 'server-1'}, 25)."
-        )
-
-    def test_density(self):
-        """density, seed 3."""
-        assert str(DensityExercise(seed=3)) == (
-            "Exercise 'density', seed 3: how many copies of this app fit as VMs and as containers?\n"
-            "\n"
-            "A host has 16 vCPUs and 4 GiB of memory free for instances. One copy of an app needs 1\n"
-            "vCPU and 512 MiB of memory.\n"
-            "\n"
-            "As a Firecracker microVM, each copy takes what the app needs, plus the VMM's own memory,\n"
-            "at most 5 MiB (Firecracker docs/SPECIFICATION.md, checked in its CI; measured on a 1\n"
-            "vCPU, 128 MiB microVM on m5d.metal and m6g.metal hosts; the library uses it for every\n"
-            "size) and, in this exercise, nothing for its guest kernel and OS.\n"
-            "\n"
-            "As a Docker container, each copy takes what the app needs and nothing more: a container\n"
-            "has no kernel of its own, and its other overhead is assumed to be 0.\n"
-            "\n"
-            "Nothing is overcommitted. How many copies fit on the host as microVMs, and how many as\n"
-            "containers?\n"
-            "\n"
-            "Answer with a pair of whole numbers (microVMs, containers), such as (20, 25)."
-        )
-
-    def test_isolation(self):
-        """isolation, seed 7."""
-        assert str(IsolationExercise(seed=7)) == (
-            "Exercise 'isolation', seed 7: which of these reads does isolation refuse?\n"
-            "\n"
-            "A Mac runs Parallels Desktop for Mac with two running VMs: dev (Ubuntu 24.04) and win11\n"
-            "(Windows 11). The Mac's own files include /Users/ada/notes.txt and\n"
-            "/Users/ada/Public/todo.txt. The folder /Users/ada/Public is shared with dev, read-only;\n"
-            'nothing is shared with win11. dev holds "password" in its memory and has /root/todo.txt\n'
-            "on its own disk.\n"
-            "\n"
-            '  1. win11.read_host_file("/Users/ada/Public/todo.txt")\n'
-            '  2. win11.read_memory("password", of=dev)\n'
-            '  3. dev.read_host_file("/Users/ada/notes.txt")\n'
-            '  4. dev.read_host_file("/Users/ada/Public/todo.txt")\n'
-            '  5. dev.read_memory("password")\n'
-            "\n"
-            "Each line is tried on its own, in a fresh copy of this scene. Which lines does isolation\n"
-            "refuse, raising IsolationError? A line that fails for another reason does not count.\n"
-            "\n"
-            "Answer with a set of line numbers, such as {1, 3}."
-        )
-
-    def test_where_am_i(self):
-        """whereami, seed 7."""
-        assert str(WhereAmIExercise(seed=7)) == (
-            "Exercise 'whereami', seed 7: what do systemd-detect-virt's rules find in these files?\n"
-            "\n"
-            "A Linux program reads the files systemd-detect-virt reads. Only these exist (no CPUID\n"
-            "signature is known, and every other file is missing):\n"
-            "\n"
-            "  /.dockerenv                     (empty)\n"
-            "  /sys/class/dmi/id/sys_vendor    innotek GmbH\n"
-            "  /sys/class/dmi/id/product_name  VirtualBox\n"
-            "\n"
-            "Following systemd-detect-virt's rules, what does it report for the virtual machine\n"
-            "layer, and what for the container layer?\n"
-            "\n"
-            "Answer with a pair (vm, container) of systemd's identifiers, None where nothing is\n"
-            "found, such as ('kvm', None)."
-        )
+    @pytest.mark.parametrize(("kind", "seed"), GOLDEN, ids=[k.name for k, _ in GOLDEN])
+    def test_pinned_problem(self, kind, seed):
+        """The problem prints exactly the pinned text, on every Python version."""
+        assert str(kind(seed)) == GOLDEN[kind, seed]
 
     def test_same_output_whatever_the_hash_seed(self):
         """String hashing is random per process; the problems must not depend on it."""
@@ -270,9 +267,8 @@ class TestHints:
     def test_vm_fit_forgets_the_vcpu_ratio(self):
         """Counting one vCPU per thread when vcpu_ratio is 2 is named as that mistake."""
         found = 0
-        for seed in SEEDS:
-            problem = VMFitExercise(seed)
-            slip = problem._run(vcpu_ratio=1).running
+        for problem in problems(VMFitExercise):
+            slip = problem._run(vcpu_ratio=1).running  # noqa: SLF001 - the slip under test
             if problem.vcpu_ratio == 2 and slip != problem.solve().answer:
                 assert "vcpu_ratio=2" in problem.check(slip).hint
                 found += 1
@@ -281,7 +277,6 @@ class TestHints:
     def test_vm_fit_stops_at_the_first_refusal(self):
         """Stopping at the first refusal is named as that mistake."""
         problem = VMFitExercise(seed=7)
-        print(problem.check(["web", "vpn"]))
         assert "does not end the list" in problem.check(["web", "vpn"]).hint
 
     def test_vm_fit_includes_a_refused_vm(self):
@@ -324,14 +319,13 @@ class TestHints:
         problem = PlacementExercise(seed=7)
         placement, percent = problem.solve().answer
         verdict = problem.check(({**placement, "i-0001": "server-3"}, percent))
-        assert "built for x86_64, and it is arm64" in verdict.hint
+        assert "type is built for x86_64, and server-3 is arm64" in verdict.hint
 
     def test_placement_dedicated(self):
         """A shared instance on another account's dedicated server names the reservation."""
-        for seed in SEEDS:
-            problem = PlacementExercise(seed)
+        for problem in problems(PlacementExercise):
             placement, percent = problem.solve().answer
-            cloud = problem._final
+            cloud = problem._final  # noqa: SLF001 - the fleet after the launches
             dedicated = [s.name for s in cloud.servers if s.mode == "dedicated"]
             for number, launch in enumerate(problem.launches, start=1):
                 instance = f"i-{number:04d}"
@@ -376,8 +370,7 @@ class TestHints:
 
     def test_isolation_other_failure(self):
         """A line that fails with NoSuchFileError does not count as refused by isolation."""
-        for seed in SEEDS:
-            problem = IsolationExercise(seed)
+        for problem in problems(IsolationExercise):
             for number, line in enumerate(problem.lines, start=1):
                 if "plans.txt" in line.code:
                     verdict = problem.check({*problem.solve().answer, number})
@@ -388,7 +381,9 @@ class TestHints:
     def test_isolation_allowed_line(self):
         """Counting an allowed line says why it is allowed and what it returns."""
         hint = IsolationExercise(seed=7).check({1, 2, 3, 5}).hint
-        assert hint == "line 5 is allowed (a VM may always use its own memory): it returns 'hunter2'."
+        assert (
+            hint == "line 5 is allowed (a VM may always use its own memory): it returns 'hunter2'."
+        )
 
     def test_where_am_i_wrong_layer(self):
         """A wrong VM answer quotes the evidence of the VM files."""
@@ -450,9 +445,11 @@ class TestBadInput:
     @given(
         answer=st.recursive(
             st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-            lambda inner: st.lists(inner, max_size=4)
-            | st.tuples(inner, inner)
-            | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+            lambda inner: (
+                st.lists(inner, max_size=4)
+                | st.tuples(inner, inner)
+                | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+            ),
             max_leaves=8,
         )
     )
@@ -471,6 +468,12 @@ class TestRegistry:
     def test_every_chapter_has_an_exercise(self):
         """The five chapters each have one (where-am-i.md has one too)."""
         assert {kind.chapter for kind in EXERCISES} >= CHAPTERS
+
+    def test_chapters_are_pages(self):
+        """Each exercise names a page of the site that exists."""
+        docs = Path(__file__).resolve().parent.parent / "docs"
+        for kind in EXERCISES:
+            assert (docs / kind.chapter).is_file(), kind.chapter
 
     def test_names(self):
         """The names are unique, and exercise() finds each, ignoring case."""

@@ -153,8 +153,9 @@ def in_webassembly() -> bool:
         True when ``sys.platform`` is ``"emscripten"``.
 
     Examples:
-        >>> in_webassembly()
-        False
+        >>> import sys
+        >>> in_webassembly() == (sys.platform == "emscripten")
+        True
     """
     return sys.platform == "emscripten"
 

@@ -128,9 +128,10 @@ class HypervisorTypesExercise(Exercise[Types]):
             >>> print(HypervisorTypesExercise(seed=7).solve())
             Answer: {'VMware Fusion': 2, 'QEMU': None, 'Cloud Hypervisor': None, 'Xen': 1}
             <BLANKLINE>
-            VMware Fusion: type 2 (type 2 (hosted) hypervisor; source: unverified: by analogy with
-              VMware Workstation). From the bottom up: mac (laptop) (hardware); then macOS (host
-              OS); then VMware Fusion (hypervisor); then guest (Ubuntu 24.04) (guest OS).
+            VMware Fusion: type 2. The catalogue calls it a type 2 (hosted) hypervisor (source:
+              unverified: by analogy with VMware Workstation). From the bottom up: mac (laptop)
+              (hardware); then macOS (host OS); then VMware Fusion (hypervisor); then guest (Ubuntu
+              24.04) (guest OS).
             ...
         """
         answer: Types = {product.name: product.type for product in self.products}
@@ -141,8 +142,9 @@ class HypervisorTypesExercise(Exercise[Types]):
             kind = "neither" if product.type is None else f"type {product.type}"
             lines.append(
                 wrap(
-                    f"{product.name}: {kind} ({product.classification}; source:"
-                    f" {product.source}). {host.stack().describe()}",
+                    f"{product.name}: {kind}. The catalogue calls it"
+                    f" {_a(product.classification)} (source: {product.source})."
+                    f" {host.stack().describe()}",
                     "",
                     "  ",
                 )

@@ -88,10 +88,13 @@ class IsolationExercise(Exercise[tuple[int, ...]]):
         self.mode: ShareMode = rng.choice(("read-only", "read-write"))
         self.disk = "C:/todo.txt" if self.a_os.startswith("Windows") else "/root/todo.txt"
         lines = self._candidates()
-        outcomes = {line.code: self._try(line) for line in lines}
+        tried: dict[str, _Outcome] = {}  # each line runs on the model once at most
         for _ in range(50):
             self.lines = tuple(rng.sample(lines, _LINES))
-            self.outcomes = tuple(outcomes[line.code] for line in self.lines)
+            for line in self.lines:
+                if line.code not in tried:
+                    tried[line.code] = self._try(line)
+            self.outcomes = tuple(tried[line.code] for line in self.lines)
             if {o.refused for o in self.outcomes} == {True, False}:  # some refused, some not
                 break
 

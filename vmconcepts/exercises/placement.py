@@ -19,9 +19,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from functools import cached_property
 
-from vmconcepts.cloud import CloudProvider, InstanceType, Server, Tenancy
+from vmconcepts.cloud import (
+    INSTANCE_TYPES_SOURCE,
+    CloudProvider,
+    InstanceType,
+    Server,
+    Tenancy,
+)
 from vmconcepts.errors import InvalidValueError, NotEnoughResourcesError
 from vmconcepts.exercises.problem import (
     Exercise,
@@ -139,6 +144,8 @@ class PlacementExercise(Exercise[Placement]):
                     continue
                 kept.append(launch)
             self.launches = tuple(kept)
+            # The fleet after the launches kept: the model's answer, read by `_solve`.
+            self._final = cloud
             if len(kept) >= _LAUNCHES - 1:
                 break
 
@@ -162,7 +169,8 @@ class PlacementExercise(Exercise[Placement]):
             " order, that has the CPU architecture, the free vCPUs and memory, and the tenancy"
             " it needs: a shared instance may go on any server not reserved for one account;"
             " a dedicated one (a Dedicated Instance) only on a server that runs no other"
-            " account's instances, which is then reserved for its account."
+            " account's instances, which is then reserved for its account (tenancy as the"
+            " EC2 User Guide describes it)."
         )
         rows = []
         for number, launch in enumerate(self.launches, start=1):
@@ -176,12 +184,9 @@ class PlacementExercise(Exercise[Placement]):
             "Which server does each instance land on? Then: what share of the vCPUs of the"
             " servers in use do the instances hold, in percent?"
         )
-        return "\n\n".join([wrap(fleet), wrap(rules), "\n".join(rows), wrap(ask)])
-
-    @cached_property
-    def _final(self) -> CloudProvider:
-        """The fleet after every launch."""
-        return self._launched()
+        sizes = f"Instance sizes: {INSTANCE_TYPES_SOURCE}."
+        table = "\n".join(rows)
+        return "\n\n".join([wrap(fleet), wrap(rules), table, wrap(sizes), wrap(ask)])
 
     def _launched(self, upto: int | None = None) -> CloudProvider:
         """The fleet after the first ``upto`` launches (all of them by default)."""
@@ -306,12 +311,25 @@ def _servers(count: int) -> str:
 def _refusal(server: Server, launch: _Launch, kind: InstanceType) -> str:
     """Why ``server`` cannot take the launch, from the server's own state."""
     if kind.architecture != server.architecture:
-        return f"a {kind.name} is built for {kind.architecture}, and it is {server.architecture}."
+        return (
+            f"the {kind.name} type is built for {kind.architecture}, and {server.name} is"
+            f" {server.architecture}."
+        )
     if not server.allows(launch.tenant, launch.tenancy):
         if launch.tenancy == "dedicated":
+            others = sorted({i.tenant for i in server.instances} - {launch.tenant})
+            if others:
+                return (
+                    "a dedicated instance needs a server that runs no other account's"
+                    f" instances, and {server.name} already runs instances of"
+                    f" {', '.join(map(repr, others))}."
+                )
             return (
-                "a dedicated instance needs a server that runs no other account's instances,"
-                f" and it already runs instances for other accounts ({server!r})."
+                "a dedicated instance goes only on an empty server or on one already dedicated"
+                f" to its account, and {server.name} is in shared use."
             )
-        return f"it is reserved for {server.account!r}'s dedicated instances ({server!r})."
+        return (
+            f"{server.name} is reserved for the dedicated instances of {server.account!r},"
+            " and this instance is shared."
+        )
     return f"it has no room left: the instance {server.free.shortfall(kind.resources)}."

@@ -153,10 +153,11 @@ class WhereAmIExercise(Exercise[Layers]):
         pair = read_collection(answer, self.shape)
         if len(pair) != 2:  # noqa: PLR2004 - a pair
             raise shape_error(answer, self.shape)
-        vm = _read_layer(pair[0], VM_NAMES, "VM", self.shape)
-        if vm is None and isinstance(pair[0], str) and pair[0].strip().lower() in CONTAINER_NAMES:
+        first = pair[0].strip().lower() if isinstance(pair[0], str) else None
+        if first in CONTAINER_NAMES and first not in VM_NAMES:
             msg = f"{pair[0]!r} is a container identifier; the pair is (vm, container)"
             raise InvalidValueError(msg)
+        vm = _read_layer(pair[0], VM_NAMES, "VM", self.shape)
         return vm, _read_layer(pair[1], CONTAINER_NAMES, "container", self.shape)
 
     def _mistake(self, given: Layers) -> str:
