@@ -20,9 +20,10 @@ class TestMachine:
         assert str(server) == "server 'rack-1' with no OS (bare metal)"
 
     def test_os_by_name_is_looked_up(self):
-        """An OS given by name comes from the catalogue."""
+        """An OS given by name comes from the catalogue, installed with a kernel of its own."""
         mac = Machine("mac", "laptop", RES, os="macOS")
-        assert mac.os is OperatingSystem.named("macOS")
+        assert mac.os == OperatingSystem.named("macOS")
+        assert mac.os.kernel is not OperatingSystem.named("macOS").kernel
         assert not mac.bare_metal
 
     def test_repr_names_a_catalogue_os_by_name(self):

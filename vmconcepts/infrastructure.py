@@ -78,6 +78,8 @@ class Machine:
         elif os is not None and not isinstance(os, OperatingSystem):
             msg = f"os must be an OperatingSystem, its name, or None, not {os!r}"
             raise InvalidValueError(msg)
+        if os is not None:
+            os = os.installed()  # this machine boots its own kernel
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "kind", kind)
         object.__setattr__(self, "resources", resources)

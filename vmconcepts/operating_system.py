@@ -13,7 +13,7 @@ Examples:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from vmconcepts.errors import InvalidValueError, UnknownProductError
 
@@ -118,6 +118,21 @@ class OperatingSystem:
             ['Windows 10', 'Windows 11', 'Windows Server 2022']
         """
         return _CATALOGUE
+
+    def installed(self) -> OperatingSystem:
+        """A copy of this OS with a kernel object of its own, as one installation has.
+
+        Two machines, or a host and its VM, may run the same OS, but each boots its
+        own kernel; only containers share one. Machines and VMs install their OS
+        with this, so ``is`` tells a shared kernel from two equal ones.
+
+        Examples:
+            >>> ubuntu = OperatingSystem.named("Ubuntu 24.04")
+            >>> mine = ubuntu.installed()
+            >>> mine == ubuntu, mine.kernel == ubuntu.kernel, mine.kernel is ubuntu.kernel
+            (True, True, False)
+        """
+        return replace(self, kernel=replace(self.kernel))
 
     @classmethod
     def named(cls, name: str) -> OperatingSystem:

@@ -84,7 +84,7 @@ class VirtualMachine:
     ) -> None:
         """Store the VM's parts; `Host.create_vm` has already checked them."""
         self.name = name
-        self.guest_os = guest_os
+        self.guest_os = guest_os.installed()  # a guest boots its own kernel, never the host's
         self.resources = resources
         self.host = host
         self.state = "created"
