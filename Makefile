@@ -65,6 +65,10 @@ linkcheck-external: install ## Check links to other sites too (needs the interne
 bench: install ## Print benchmark figures: import time, test time, build time
 	$(BIN)/python scripts/bench.py
 
+.PHONY: audit
+audit: install ## Lighthouse on every page vs a stock mkdocs-material build (needs Chromium)
+	$(BIN)/python scripts/audit.py
+
 .PHONY: clean
 clean: ## Remove built files (keeps .venv and node_modules)
-	rm -rf site build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site build dist .audit .pytest_cache .mypy_cache .ruff_cache

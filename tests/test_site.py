@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from docs_checks import problems
+from docs_checks import executed_fences, problems
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -86,8 +86,35 @@ class TestCopyButton:
             assert not any(line.startswith("... ") for line in code.splitlines())
 
 
+# The fewest examples the tests must run on each page, so a page cannot lose its
+# examples unnoticed. Raise a floor when you add examples; never lower one to pass.
+# contributing.md includes CONTRIBUTING.md, whose examples show Markdown, not Python;
+# reference.md renders the docstrings, whose examples run from vmconcepts/ itself.
+MIN_EXECUTED_EXAMPLES = {
+    "index.md": 2,
+    "what-is-a-vm.md": 11,
+    "how-vms-work.md": 14,
+    "why-vms.md": 14,
+    "cloud.md": 14,
+    "containers.md": 24,
+    "where-am-i.md": 16,
+    "glossary.md": 2,
+    "reference.md": 0,
+    "contributing.md": 0,
+}
+
+
 class TestExamples:
     """Every example on the site is run by the tests, or skipped with a reason."""
+
+    def test_every_page_has_an_example_floor(self):
+        """Each page in the nav has a floor, so a new page must state its examples."""
+        assert sorted(MIN_EXECUTED_EXAMPLES) == sorted(nav_pages())
+
+    @pytest.mark.parametrize("page", sorted(MIN_EXECUTED_EXAMPLES))
+    def test_page_keeps_its_examples(self, page: str):
+        """The page still has at least as many executed example blocks as its floor."""
+        assert len(executed_fences(DOCS / page)) >= MIN_EXECUTED_EXAMPLES[page]
 
     @pytest.mark.parametrize("page", sorted(p.name for p in DOCS.rglob("*.md")))
     def test_page_examples_are_runnable_and_marked_right(self, page: str):

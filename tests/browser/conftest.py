@@ -94,6 +94,41 @@ def site_url(built_site: Path) -> Iterator[str]:
         yield server.origin + "/"
 
 
+@pytest.fixture(scope="session")
+def subpath_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site built for and served below /vmconcepts/, as a project's GitHub Pages serves it.
+
+    It is built for its own address (SITE_URL) because instant navigation follows only
+    the links that the sitemap lists, and the sitemap holds full URLs.
+    """
+    from project import ROOT, mkdocs_build  # noqa: PLC0415 - tests/project.py, on sys.path via tests/conftest.py
+
+    root = tmp_path_factory.mktemp("subpath")
+    server = StaticServer(root)
+    url = server.origin + "/vmconcepts/"
+    build = mkdocs_build(ROOT, root / "vmconcepts", SITE_URL=url)
+    if build.returncode != 0:
+        pytest.fail(f"mkdocs build --strict for {url} failed:\n{build.stderr}", pytrace=False)
+    with server:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def static_server() -> type[StaticServer]:
+    """The server class, for tests that serve a page they have broken on purpose."""
+    return StaticServer
+
+
+@pytest.fixture(scope="session")
+def site_pages(built_site: Path) -> list[str]:
+    """Every page of the built site, as a URL path relative to its root ("" for the home page)."""
+    from site_checks import page_paths  # noqa: PLC0415 - tests/browser/site_checks.py, on sys.path like this file
+
+    pages = page_paths(built_site)
+    assert len(pages) > 1, f"found only {pages} in {built_site}"
+    return pages
+
+
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     """A fresh browser tab in its own context, allowed to use the clipboard."""

@@ -1,0 +1,253 @@
+// Run buttons for the site's Python examples. Python itself (Pyodide) lives in a Web Worker
+// that is created on the first Run, not before; this file only draws buttons and output.
+// The build (hooks/runner.py) marks each example with data-run-* attributes.
+(() => {
+  "use strict";
+  const workerURL = new URL("runner-worker.js", document.currentScript.src);
+  let worker = null;
+  let booted = null; // a promise: the worker's Python is ready
+  let onProgress = null;
+  let jobs = new Map();
+  let nextId = 1;
+  let page = null; // { blocks, done }: done = how many blocks ran in this session
+  let busy = null; // the block whose run is in progress
+  let cancel = null; // rejects the wait of a run that Stop ended
+
+  const make = (tag, className, text) => {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  };
+  const megabytes = (n) => (n / 1e6).toFixed(1);
+
+  function startWorker() {
+    const w = new Worker(workerURL, { type: "module" });
+    worker = w;
+    jobs = new Map();
+    booted = new Promise((resolve, reject) => {
+      w.onmessage = ({ data }) => {
+        if (data.type === "progress") onProgress?.(data);
+        else if (data.type === "ready") {
+          resolve(data);
+          document.dispatchEvent(new CustomEvent("vmc:ready", { detail: data }));
+        }
+        else if (data.type === "failed") reject(new Error(data.message));
+        else if (data.type === "chunk") jobs.get(data.id)?.chunk(data);
+        else if (data.type === "done") {
+          const job = jobs.get(data.id);
+          jobs.delete(data.id);
+          job?.done();
+        }
+      };
+      w.onerror = (event) => reject(new Error(event.message || "the Python worker did not start"));
+    });
+    booted.catch(() => {});
+    if (page) {
+      page.done = 0;
+      for (const block of page.blocks) block.ran = false;
+    }
+  }
+
+  function send(message, chunk) {
+    return new Promise((resolve, reject) => {
+      const id = nextId++;
+      jobs.set(id, { chunk, done: resolve, stop: reject });
+      worker.postMessage({ ...message, id });
+    });
+  }
+
+  function stop() {
+    worker?.terminate();
+    const stopped = new Error("stopped");
+    for (const job of jobs.values()) job.stop(stopped);
+    cancel?.(stopped);
+    if (busy) say(busy, "Stopped. Python was restarted, so the next Run starts again from the page's first example.", "vmc-message");
+    startWorker();
+  }
+
+  function show(block, result) {
+    const out = block.output;
+    const piece = make("span", result.hidden ? "vmc-hidden-step" : "vmc-chunk");
+    if (!result.hidden) piece.dataset.index = result.index;
+    for (const [stream, text] of result.parts) {
+      piece.append(make("span", stream === "out" ? "vmc-stdout" : "vmc-stderr", text));
+    }
+    if (result.exc) {
+      const exception = make("span", "vmc-exception", result.exc);
+      exception.dataset.last = result.last;
+      piece.append(make("span", "vmc-traceback", result.tb), exception);
+    }
+    if (result.hidden && !result.exc) return;
+    if (result.hidden) piece.prepend(make("span", "vmc-note-line", "A hidden set-up step failed:\n"));
+    block.wrap.hidden = false;
+    out.append(piece);
+  }
+
+  function begin(block) {
+    block.output.replaceChildren();
+    block.wrap.hidden = false;
+  }
+
+  function say(block, text, className = "vmc-message") {
+    block.wrap.hidden = false;
+    block.output.append(make("span", className, text));
+  }
+
+  async function execute(block, runCode) {
+    if (runCode) begin(block);
+    block.element.dataset.runState = "running";
+    const message = { type: "run", before: block.ran ? [] : block.before, mode: block.mode, chunks: [] };
+    if (runCode) message.chunks = block.editor ? [block.editor.value] : block.chunks;
+    if (block.mode === "cli" && block.editor) {
+      message.chunks = block.editor.value.split("\n").filter((l) => l.trim())
+        .map((l) => l.replace(/^\$?\s*(python3? -m )?vmconcepts\s*/, ""));
+    }
+    await send(message, (result) => show(block, result));
+    block.ran = true;
+    block.element.dataset.runState = "done";
+    if (runCode && !block.output.textContent) say(block, "(no output)", "vmc-message vmc-empty");
+  }
+
+  async function run(index) {
+    const current = page;
+    const block = current.blocks[index];
+    if (busy || block.never) return;
+    busy = block;
+    block.element.dataset.runState = "running";
+    setBusy(true);
+    try {
+      if (!worker) {
+        if (typeof WebAssembly !== "object") throw new Error("this browser has no WebAssembly");
+        startWorker();
+      }
+      const progress = block.progress;
+      onProgress = ({ loaded, total }) => {
+        progress.hidden = false;
+        progress.bar.max = total;
+        progress.bar.value = loaded;
+        progress.label.textContent = `Loading Python: ${megabytes(loaded)} of ${megabytes(total)} MB`;
+      };
+      try {
+        await Promise.race([booted, new Promise((_, reject) => { cancel = reject; })]);
+      } finally {
+        progress.hidden = true;
+        onProgress = null;
+      }
+      const start = Math.min(current.done, index);
+      for (let i = start; i <= index; i++) {
+        const earlier = current.blocks[i];
+        await execute(earlier, i === index || !(earlier.skip || earlier.never));
+        if (i >= current.done) current.done = i + 1;
+      }
+    } catch (error) {
+      const stopped = error.message === "stopped";
+      if (!stopped) fail(block, error);
+      block.element.dataset.runState = stopped ? "stopped" : "failed";
+    } finally {
+      busy = null;
+      cancel = null;
+      setBusy(false);
+    }
+  }
+
+  function fail(block, error) {
+    const repo = document.querySelector("a.md-source")?.href;
+    const install = repo ? `pip install git+${repo}` : "pip install vmconcepts";
+    const local = block.mode === "cli"
+      ? `${install}, then: vmconcepts ${block.chunks.join("; vmconcepts ")}`
+      : `${install}, then start python and paste the code (the Copy button copies it without prompts).`;
+    say(block, `Python could not start in this browser (${error.message}).\nRun it on your own machine instead: ${local}`, "vmc-message vmc-error");
+  }
+
+  function setBusy(on) {
+    for (const block of page?.blocks || []) {
+      block.runButton.setAttribute("aria-disabled", String(on || Boolean(block.never)));
+      block.stopButton.setAttribute("aria-disabled", String(!(on && busy === block)));
+    }
+  }
+
+  function edit(block) {
+    if (!block.editor) {
+      const editor = make("textarea", "vmc-editor");
+      editor.value = block.mode === "cli"
+        ? block.chunks.map((args) => `vmconcepts ${args}`).join("\n")
+        : block.chunks.join("").replace(/\n$/, "");
+      editor.rows = Math.max(2, editor.value.split("\n").length + 1);
+      editor.spellcheck = false;
+      editor.setAttribute("aria-label", "Code to run (Ctrl+Enter runs it)");
+      editor.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+          event.preventDefault();
+          run(block.index);
+        }
+      });
+      block.element.hidden = true;
+      block.element.after(editor);
+      block.editor = editor;
+    }
+    block.editor.focus();
+  }
+
+  function reset(block) {
+    block.editor?.remove();
+    block.editor = null;
+    block.element.hidden = false;
+    block.output.replaceChildren();
+    block.wrap.hidden = true;
+  }
+
+  function button(label, action) {
+    const node = make("button", "vmc-button", label);
+    node.type = "button";
+    node.addEventListener("click", () => {
+      if (node.getAttribute("aria-disabled") !== "true") action();
+    });
+    return node;
+  }
+
+  function attach() {
+    if (busy || (worker && jobs.size)) stop();
+    const blocks = [...document.querySelectorAll("article [data-run]")].map((element, index) => {
+      const data = element.dataset;
+      const block = {
+        element, index, editor: null, ran: false,
+        mode: data.run,
+        chunks: JSON.parse(data.runCode),
+        before: JSON.parse(data.runBefore || "[]"),
+        skip: data.runSkip, never: data.runNever,
+      };
+      const bar = make("div", "vmc-bar");
+      block.runButton = button("Run", () => run(index));
+      block.stopButton = button("Stop", () => busy === block && stop());
+      bar.append(
+        block.runButton,
+        button("Edit", () => edit(block)),
+        button("Reset", () => reset(block)),
+        block.stopButton,
+      );
+      if (block.never) bar.append(make("span", "vmc-note", `Not run in the browser: ${block.never}`));
+      block.progress = make("div", "vmc-progress");
+      block.progress.hidden = true;
+      block.progress.bar = make("progress");
+      block.progress.label = make("span");
+      block.progress.append(block.progress.bar, block.progress.label);
+      block.wrap = make("div", "vmc-output");
+      block.wrap.hidden = true;
+      block.output = make("pre");
+      block.wrap.append(block.output);
+      const live = make("div", "vmc-live");
+      live.setAttribute("aria-live", "polite");
+      live.append(block.wrap);
+      element.after(bar, block.progress, live);
+      return block;
+    });
+    page = { blocks, done: 0 };
+    setBusy(false);
+    if (worker) send({ type: "reset" }).catch(() => {});
+  }
+
+  if (window.document$) window.document$.subscribe(attach);
+  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", attach);
+  else attach();
+})();

@@ -1,0 +1,298 @@
+"""Lighthouse on every page of the site and of a stock mkdocs-material build of the same Markdown.
+
+A benchmark, not a test: `make audit` builds both sites, serves each with gzip as
+GitHub Pages does (scripts/gzip_server.py), runs Lighthouse 12 with the system's
+Chromium on every page with the mobile and the desktop preset, prints one table
+with our figure and the stock figure side by side, checks the budgets below and
+writes everything to .audit/results.json. It exits non-zero on a missed budget
+only with --strict.
+
+The stock build uses the theme's default settings (no custom_dir, palette,
+features, extra CSS or JavaScript, hooks; Google Fonts on) with our Markdown,
+Markdown extensions and plugins. On a machine without internet its font
+requests fail, which costs it points that it would not lose online.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import urllib.request
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+from gzip_server import GzipServer
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / ".audit"
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --no-first-run --disable-quic"
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+PRESETS = ("mobile", "desktop")
+# Loaded only when a reader presses Run, so not part of a first visit.
+EXCLUDED = "/assets/pyodide/"
+GENERATOR = '<meta name="generator" content="mkdocs-'
+
+# The budgets of issue 7: a minimum score per category and preset, and a byte ceiling.
+MIN_SCORE = {
+    ("performance", "mobile"): 99,
+    ("performance", "desktop"): 100,
+    **{(category, preset): 100 for category in CATEGORIES[1:] for preset in PRESETS},
+}
+MAX_BYTES = 100_000
+
+
+@dataclass(frozen=True)
+class Run:
+    """One Lighthouse run: a page of one site with one preset."""
+
+    site: str
+    page: str
+    preset: str
+    scores: dict[str, int]
+    bytes: int
+    requests: int
+
+
+class AnyTagLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, taking ``!ENV [NAME, default]`` as its default."""
+
+
+def _env_default(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+    values = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else []
+    return os.environ.get(str(values[0]), values[-1]) if values else None
+
+
+AnyTagLoader.add_constructor("!ENV", _env_default)
+
+
+def stock_config(destination: Path) -> Path:
+    """Write a config for a stock mkdocs-material build of our Markdown; return its path."""
+    ours = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=AnyTagLoader)  # noqa: S506 - a SafeLoader
+    plugins = [
+        plugin
+        for plugin in ours.get("plugins", [])
+        if (next(iter(plugin)) if isinstance(plugin, dict) else plugin) != "htmlproofer"
+    ]
+    for plugin in plugins:
+        if isinstance(plugin, dict) and "mkdocstrings" in plugin:
+            plugin["mkdocstrings"]["handlers"]["python"]["paths"] = [str(ROOT)]
+    config = {
+        "site_name": ours["site_name"],
+        "site_description": ours.get("site_description"),
+        "site_url": ours.get("site_url"),
+        "docs_dir": str(ROOT / "docs"),
+        "nav": ours["nav"],
+        "theme": {"name": "material"},
+        "plugins": plugins,
+        "markdown_extensions": ours.get("markdown_extensions", []),
+    }
+    path = destination / "mkdocs.yml"
+    destination.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def build(config: Path, site: Path, *, strict: bool) -> None:
+    """Build a site with mkdocs; stop with its output if the build fails."""
+    command = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "--quiet",
+        "-f",
+        str(config),
+        "-d",
+        str(site),
+    ]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CHECK_LINKS": "false"}
+    done = subprocess.run(
+        [*command, "--strict"] if strict else command,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    if done.returncode:
+        sys.exit(f"mkdocs build of {config} failed:\n{done.stderr}")
+
+
+def page_paths(site: Path) -> list[str]:
+    """Every page of a built site, as a URL path relative to its root ("" for the home page)."""
+    return sorted(
+        "" if index.parent == site else index.parent.relative_to(site).as_posix() + "/"
+        for index in site.rglob("index.html")
+        if GENERATOR in index.read_text(encoding="utf-8")
+    )
+
+
+def find_chromium() -> str:
+    """The Chromium to drive: $CHROMIUM, else the first one on PATH."""
+    found = os.environ.get("CHROMIUM") or next(
+        (path for name in CHROMIUM_NAMES if (path := shutil.which(name))), None
+    )
+    if not found:
+        sys.exit("make audit needs a Chromium: sudo apt-get install chromium (Debian, Ubuntu)")
+    return found
+
+
+def lighthouse(url: str, preset: str, report: Path, chromium: str) -> dict[str, Any]:
+    """Run Lighthouse on one URL and return its JSON report."""
+    command = [
+        str(LIGHTHOUSE),
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={report}",
+        f"--chrome-flags={CHROME_FLAGS}",
+        f"--only-categories={','.join(CATEGORIES)}",
+    ]
+    if preset == "desktop":
+        command.append("--preset=desktop")
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "CHROME_PATH": chromium},
+    )
+    if done.returncode:
+        sys.exit(f"Lighthouse failed on {url} ({preset}):\n{done.stderr[-2000:]}")
+    return json.loads(report.read_text(encoding="utf-8"))
+
+
+def served_bytes(url: str) -> int:
+    """The size of a local file's body as the gzip server sends it."""
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})  # noqa: S310 - our own server
+    with urllib.request.urlopen(request) as reply:  # noqa: S310 - our own server
+        return len(reply.read())
+
+
+def measure(report: dict[str, Any], origin: str) -> tuple[dict[str, int], int, int]:
+    """Scores out of 100, compressed bytes and requests of a first visit, from a report.
+
+    Bytes are the bodies as the server sends them, fetched again: Lighthouse counts a
+    web worker's script as only its headers. Requests to other hosts count as requests
+    and add the bytes Lighthouse saw (none, when they failed).
+    """
+    scores = {name: round(100 * (report["categories"][name]["score"] or 0)) for name in CATEGORIES}
+    items = report["audits"]["network-requests"]["details"]["items"]
+    fetched = [item for item in items if not item["url"].startswith("data:")]
+    fetched = [item for item in fetched if EXCLUDED not in urlsplit(item["url"]).path]
+    total = sum(
+        served_bytes(item["url"])
+        if item["url"].startswith(origin + "/") and item.get("statusCode") == 200  # noqa: PLR2004 - HTTP OK
+        else item.get("transferSize", 0)
+        for item in fetched
+    )
+    return scores, total, len(fetched)
+
+
+def audit_site(name: str, site: Path, pages: list[str], presets: list[str]) -> list[Run]:
+    """Run Lighthouse on every page of one site with every preset."""
+    chromium = find_chromium()
+    runs = []
+    reports = OUT / "reports" / name
+    reports.mkdir(parents=True, exist_ok=True)
+    with GzipServer(site) as server:
+        for page in pages:
+            for preset in presets:
+                slug = (page.strip("/").replace("/", "-") or "home") + f"-{preset}"
+                print(f"  {name:5} {preset:7} /{page}", flush=True)
+                report = lighthouse(
+                    f"{server.origin}/{page}", preset, reports / f"{slug}.json", chromium
+                )
+                scores, size, requests = measure(report, server.origin)
+                runs.append(Run(name, page, preset, scores, size, requests))
+    return runs
+
+
+def misses(run: Run) -> list[str]:
+    """The budgets one of our runs misses."""
+    where = f"/{run.page} ({run.preset})"
+    missed = [
+        f"{where}: {category} {run.scores[category]} < {MIN_SCORE[category, run.preset]}"
+        for category in CATEGORIES
+        if run.scores[category] < MIN_SCORE[category, run.preset]
+    ]
+    if run.bytes > MAX_BYTES:
+        missed.append(f"{where}: {run.bytes / 1000:.1f} kB transferred > {MAX_BYTES / 1000:.0f} kB")
+    return missed
+
+
+def table(ours: list[Run], stock: list[Run]) -> str:
+    """Our figure beside the stock build's, one row per page and preset."""
+    stock_by_key = {(run.page, run.preset): run for run in stock}
+    header = ("page", "preset", "perf", "a11y", "best pr.", "SEO", "kB", "requests")
+    rows = [header, tuple("-" * len(cell) for cell in header)]
+    for run in ours:
+        other = stock_by_key[run.page, run.preset]
+        rows.append(
+            (
+                "/" + run.page,
+                run.preset,
+                *(f"{run.scores[c]} ({other.scores[c]})" for c in CATEGORIES),
+                f"{run.bytes / 1000:.1f} ({other.bytes / 1000:.1f})",
+                f"{run.requests} ({other.requests})",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows
+    )
+
+
+def main() -> int:
+    """Build both sites, audit them, print the table and the budgets."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", nargs="*", help="only these URL paths, e.g. '' cloud/")
+    parser.add_argument("--presets", nargs="*", default=list(PRESETS), choices=PRESETS)
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a budget is missed")
+    args = parser.parse_args()
+    if not LIGHTHOUSE.exists():
+        sys.exit("Lighthouse is not installed: run `make audit` (it runs npm ci first)")
+
+    print("Building the site and a stock mkdocs-material build of the same Markdown...")
+    build(ROOT / "mkdocs.yml", OUT / "site", strict=True)
+    build(stock_config(OUT / "stock"), OUT / "stock-site", strict=False)
+    pages = page_paths(OUT / "site") if args.pages is None else args.pages
+
+    print(f"Lighthouse 12 on {len(pages)} pages x {len(args.presets)} presets, ours then stock:")
+    ours = audit_site("ours", OUT / "site", pages, args.presets)
+    stock = audit_site("stock", OUT / "stock-site", pages, args.presets)
+
+    print("\nOurs (stock mkdocs-material in brackets); kB = compressed bytes of a first visit")
+    print(table(ours, stock))
+    missed = [miss for run in ours for miss in misses(run)]
+    print(
+        f"\nBudgets: performance >= {MIN_SCORE['performance', 'mobile']} mobile and "
+        f"{MIN_SCORE['performance', 'desktop']} desktop; accessibility, best practices and "
+        f"SEO = 100; at most {MAX_BYTES / 1000:.0f} kB per first visit (Pyodide excluded)."
+    )
+    print("\n".join(f"  MISSED {miss}" for miss in missed) or "  All met.")
+    results = {
+        "budgets": {
+            "min_score": {f"{c}/{p}": v for (c, p), v in MIN_SCORE.items()},
+            "max_bytes": MAX_BYTES,
+        },
+        "ours": [asdict(run) for run in ours],
+        "stock": [asdict(run) for run in stock],
+        "missed": missed,
+    }
+    (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"\nWritten to {(OUT / 'results.json').relative_to(ROOT)}")
+    return 1 if missed and args.strict else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
