@@ -99,8 +99,51 @@ class TestPlacement:
         """When no server has room the launch raises NotEnoughResourcesError."""
         cloud = cloud_with(1, vcpus=2, memory="8 GiB")
         cloud.launch("netflix", "m5.large")
-        with pytest.raises(NotEnoughResourcesError, match="have no room"):
+        with pytest.raises(NotEnoughResourcesError, match="no room"):
             cloud.launch("reddit", "t3.micro")
+
+    def test_no_room_message_counts_one_server_in_the_singular(self):
+        """With one full server the message says "1 x86_64 server" and "1 has no room"."""
+        cloud = cloud_with(1, vcpus=2, memory="8 GiB")
+        cloud.launch("netflix", "m5.large")
+        with pytest.raises(NotEnoughResourcesError) as caught:
+            cloud.launch("reddit", "t3.micro")
+        assert str(caught.value) == (
+            "no server can take the t3.micro (2 vCPUs, 1 GiB memory) for 'reddit' with shared"
+            " tenancy: of 1 x86_64 server, 0 cannot take it with this tenancy (reserved, or"
+            " shared with other accounts) and 1 has no room. Add servers or terminate instances."
+        )
+
+    def test_no_room_message_counts_several_servers_in_the_plural(self):
+        """With two full servers the message says "2 x86_64 servers" and "2 have no room"."""
+        cloud = cloud_with(2, vcpus=2, memory="8 GiB")
+        cloud.launch("netflix", "m5.large")
+        cloud.launch("netflix", "m5.large")
+        with pytest.raises(NotEnoughResourcesError) as caught:
+            cloud.launch("reddit", "t3.micro")
+        assert "of 2 x86_64 servers, 0 cannot take it" in str(caught.value)
+        assert "and 2 have no room." in str(caught.value)
+
+    @pytest.mark.parametrize(
+        ("hosts", "words"),
+        [
+            (1, "1 x86_64 Dedicated Host and it has no room"),
+            (2, "2 x86_64 Dedicated Hosts and none has room"),
+        ],
+    )
+    def test_full_dedicated_hosts_are_counted_in_words(self, hosts, words):
+        """A tenant whose Dedicated Hosts are all full is told how many it has, in good grammar."""
+        cloud = cloud_with(hosts, vcpus=2, memory="8 GiB")
+        for _ in range(hosts):
+            cloud.allocate_host("netflix")
+            cloud.launch("netflix", "m5.large", tenancy="host")
+        with pytest.raises(NotEnoughResourcesError, match=words):
+            cloud.launch("netflix", "m5.large", tenancy="host")
+
+    def test_no_dedicated_host_is_named_as_none(self):
+        """A tenant with no Dedicated Host is told it has none, not that it has 0 hosts."""
+        with pytest.raises(NotEnoughResourcesError, match="'netflix' has no x86_64 Dedicated Host"):
+            cloud_with().launch("netflix", "m5.large", tenancy="host")
 
     def test_server_with_os_is_refused(self):
         """The Nitro hypervisor installs on bare metal, so a server with an OS is refused."""

@@ -21,6 +21,7 @@ from vmconcepts.errors import (
     UnknownProductError,
     VMConceptsError,
 )
+from vmconcepts.hypervisor import Hypervisor
 from vmconcepts.infrastructure import Machine
 from vmconcepts.resources import Resources
 
@@ -168,6 +169,13 @@ class TestEngine:
             LayerKind.CONTAINER,
         ]
         assert [layer.label for layer in rows[-1]] == ["a", "b", "c"]
+
+    def test_hardware_is_labelled_as_a_hypervisor_host_labels_it(self):
+        """The container drawing names the hardware exactly as a hypervisor host's drawing does."""
+        box = machine()
+        engine_hardware = ContainerEngine(box).stack().rows[0][0].label
+        host_hardware = Hypervisor.named("VirtualBox").install_on(box).stack().rows[0][0].label
+        assert engine_hardware == host_hardware == "box (desktop)"
 
     @pytest.mark.parametrize(
         "call",

@@ -33,6 +33,16 @@ def container_stack() -> Stack:
     )
 
 
+def title_spans(root: ET.Element) -> list[tuple[float, float]]:
+    """Where each bold (title) text would reach, at 10 px a character, centred on its x."""
+    spans = []
+    for text in root.iter(f"{SVG}text"):
+        if text.get("font-weight") == "bold":
+            half = 10 * len(text.text or "") / 2
+            spans.append((float(text.get("x", "0")) - half, float(text.get("x", "0")) + half))
+    return spans
+
+
 labels = st.text(
     alphabet=st.characters(max_codepoint=0x2FFF, exclude_categories=("Cc", "Cs", "Zl", "Zp")),
     min_size=1,
@@ -175,6 +185,22 @@ class TestSvg:
         texts = [element.text for element in root.iter(f"{SVG}text")]
         assert texts == [title, *row]
 
+    @pytest.mark.parametrize("title", ["Oracle VirtualBox on work-laptop", "T" * 60])
+    def test_long_title_fits(self, title):
+        """The SVG is wide enough for a title longer than its boxes, so it is not clipped."""
+        stack = Stack(title).with_row(Layer("PC", LayerKind.HARDWARE))
+        root = ET.fromstring(stack.to_svg())  # noqa: S314 - our own output
+        assert title_spans(root) == [(8, int(root.get("width", "0")) - 8)]
+        assert int(root.get("width", "0")) >= 10 * len(title) + 16
+
+    @given(labels)
+    def test_any_title_fits(self, title):
+        """Whatever the title, its estimated extent lies inside the drawing."""
+        stack = Stack(title).with_row(Layer("PC", LayerKind.HARDWARE))
+        root = ET.fromstring(stack.to_svg("x"))  # noqa: S314 - our own output
+        ((left, right),) = title_spans(root)
+        assert 0 <= left <= right <= int(root.get("width", "0"))
+
 
 class TestFigure:
     """Several stacks side by side."""
@@ -210,3 +236,13 @@ class TestFigure:
             "vmc-vm-beside-container-title vmc-vm-beside-container-desc"
         )
         assert len(root.findall(f"{SVG}g")) == 2
+
+    def test_long_stack_titles_do_not_overlap(self):
+        """Side by side, each stack is as wide as its own title, so titles neither clip nor meet."""
+        long = Stack("Oracle VirtualBox on work-laptop").with_row(Layer("PC", LayerKind.HARDWARE))
+        figure = side_by_side(long, vm_stack("Another long title for a stack"), title="Two")
+        root = ET.fromstring(figure.to_svg())  # noqa: S314 - our own output
+        (first_left, first_right), (second_left, second_right) = title_spans(root)
+        assert first_left >= 0
+        assert first_right < second_left
+        assert second_right <= int(root.get("width", "0"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import subprocess
 import sys
 from fractions import Fraction
@@ -127,12 +128,12 @@ the servers in use in percent, such as ({'i-0001': 'server-1'}, 25).""",
     (DensityExercise, 3): """\
 Exercise 'density', seed 3: how many copies of this app fit as VMs and as containers?
 
-A host has 16 vCPUs and 4 GiB of memory free for instances. One copy of an app needs 1
-vCPU and 512 MiB of memory.
+A host has 16 vCPUs and 4 GiB of memory free for instances. One copy of an app needs
+1 vCPU and 512 MiB of memory.
 
 As a Firecracker microVM, each copy takes what the app needs, plus the VMM's own memory,
-at most 5 MiB (Firecracker docs/SPECIFICATION.md, checked in its CI; measured on a 1
-vCPU, 128 MiB microVM on m5d.metal and m6g.metal hosts; the library uses it for every
+at most 5 MiB (Firecracker docs/SPECIFICATION.md, checked in its CI; measured on a
+1 vCPU, 128 MiB microVM on m5d.metal and m6g.metal hosts; the library uses it for every
 size) and, in this exercise, nothing for its guest kernel and OS.
 
 As a Docker container, each copy takes what the app needs and nothing more: a container
@@ -226,6 +227,13 @@ class TestSweep:
         assert text.startswith(f"Exercise {kind.name!r}, seed 11: ")
         assert text.endswith(".")
         assert "Answer with " + kind.shape.split(",")[0] in text.replace("\n", " ")
+
+    @pytest.mark.parametrize("kind", EXERCISES, ids=IDS)
+    def test_lines_never_break_inside_a_size(self, kind):
+        """No question or answer ends a line with "16" and starts the next with "GiB"."""
+        split = re.compile(r"\d\n *(?:[KMGTPE]i)?B\b|\d\n *vCPUs?\b")
+        for problem in problems(kind)[:50]:
+            assert not split.search(f"{problem}\n{problem.solve()}")
 
 
 class TestGolden:

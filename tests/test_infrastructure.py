@@ -19,6 +19,10 @@ class TestMachine:
         assert server.bare_metal
         assert str(server) == "server 'rack-1' with no OS (bare metal)"
 
+    def test_label_names_the_machine_then_its_kind(self):
+        """The label drawings use is the name with the kind in brackets."""
+        assert Machine("mac", "laptop", RES, os="macOS").label == "mac (laptop)"
+
     def test_os_by_name_is_looked_up(self):
         """An OS given by name comes from the catalogue, installed with a kernel of its own."""
         mac = Machine("mac", "laptop", RES, os="macOS")

@@ -3,6 +3,9 @@
 import importlib
 import inspect
 import pkgutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -65,3 +68,21 @@ class TestDocumentation:
         assert doc.strip(), f"{name} has no docstring"
         assert "Examples:" in doc, f"{name}'s docstring has no Examples: section"
         assert ">>> " in doc.split("Examples:", 1)[1], f"{name}'s Examples: show no doctest"
+
+
+class TestImportCost:
+    """Importing the package stays cheap, because Pyodide pays for every module in the browser."""
+
+    @pytest.mark.parametrize("slow", ["difflib", "html", "html.entities"])
+    def test_slow_modules_wait_until_needed(self, slow):
+        """A fresh interpreter that imports vmconcepts has not yet imported the slow module."""
+        code = f"import sys, vmconcepts; print({slow!r} in sys.modules)"
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+            cwd=Path(vmconcepts.__file__).parents[1],
+        )
+        assert done.stdout.strip() == "False"

@@ -169,7 +169,12 @@ class TestResources:
         """The repr is code and the str is words."""
         res = Resources(1, "512 MiB")
         assert repr(res) == "Resources(vcpus=1, memory='512 MiB', disk='0 B')"
-        assert str(res) == "1 vCPU, 512 MiB memory, 0 B disk"
+        assert str(res) == "1 vCPU, 512 MiB memory"
+
+    def test_str_shows_disk_only_when_there_is_some(self):
+        """The words leave out a zero disk and name any other."""
+        assert str(Resources(4, "16 GiB")) == "4 vCPUs, 16 GiB memory"
+        assert str(Resources(4, "16 GiB", "1 KiB")) == "4 vCPUs, 16 GiB memory, 1 KiB disk"
 
     @pytest.mark.parametrize("vcpus", [-1, 1.5, True, "2", None])
     def test_refuses_bad_vcpus(self, vcpus):

@@ -96,7 +96,7 @@ MIN_EXECUTED_EXAMPLES = {
     "how-vms-work.md": 14,
     "why-vms.md": 14,
     "cloud.md": 14,
-    "containers.md": 24,
+    "containers.md": 25,
     "where-am-i.md": 16,
     "glossary.md": 2,
     "reference.md": 0,

@@ -428,6 +428,11 @@ class Utilisation:
         )
 
 
+def _count(number: int, noun: str) -> str:
+    """Count a noun in words: "1 x86_64 server", "2 x86_64 servers"."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def _percent(share: Fraction) -> str:
     return f"{float(share * 100):.3g}%"
 
@@ -573,7 +578,7 @@ class CloudProvider:
             >>> cloud.launch("reddit", "t3.micro")
             Traceback (most recent call last):
             ...
-            vmconcepts.errors.NotEnoughResourcesError: no server can take a t3.micro (2 vCPUs, 1 GiB memory, 0 B disk) for 'reddit' with shared tenancy: of 1 x86_64 servers, 1 cannot take it with this tenancy (reserved, or shared with other accounts) and 0 have no room. Add servers or terminate instances.
+            vmconcepts.errors.NotEnoughResourcesError: no server can take the t3.micro (2 vCPUs, 1 GiB memory) for 'reddit' with shared tenancy: of 1 x86_64 server, 1 cannot take it with this tenancy (reserved, or shared with other accounts) and 0 have no room. Add servers or terminate instances.
         """
         tenant = _check_tenant(tenant)
         kind = InstanceType.named(instance_type)
@@ -589,22 +594,26 @@ class CloudProvider:
     def _no_room(self, tenant: str, kind: InstanceType, tenancy: Tenancy) -> str:
         same_cpu = [s for s in self._servers if s.architecture == kind.architecture]
         head = (
-            f"no server can take a {kind.name} ({kind.resources}) for {tenant!r} "
+            f"no server can take the {kind.name} ({kind.resources}) for {tenant!r} "
             f"with {_TENANCY_NAMES[tenancy]}: "
         )
         if not same_cpu:
             return head + f"the fleet has no {kind.architecture} server. Add one."
         if tenancy == "host":
-            mine = [s for s in same_cpu if s.mode == "host" and s.account == tenant]
-            return head + (
-                f"{tenant!r} has {len(mine)} {kind.architecture} Dedicated Hosts and none has"
-                " room. Allocate one with allocate_host()."
-            )
+            mine = sum(1 for s in same_cpu if s.mode == "host" and s.account == tenant)
+            hosts = _count(mine, f"{kind.architecture} Dedicated Host")
+            if mine == 0:
+                owned = f"{tenant!r} has no {kind.architecture} Dedicated Host."
+            else:
+                none = "it has no room" if mine == 1 else "none has room"
+                owned = f"{tenant!r} has {hosts} and {none}."
+            return head + owned + " Allocate one with allocate_host()."
         blocked = sum(1 for s in same_cpu if not s.allows(tenant, tenancy))
         full = len(same_cpu) - blocked
         return head + (
-            f"of {len(same_cpu)} {kind.architecture} servers, {blocked} cannot take it with"
-            f" this tenancy (reserved, or shared with other accounts) and {full} have no room."
+            f"of {_count(len(same_cpu), kind.architecture + ' server')}, {blocked} cannot take it"
+            " with this tenancy (reserved, or shared with other accounts) and"
+            f" {full} {'has' if full == 1 else 'have'} no room."
             " Add servers or terminate instances."
         )
 

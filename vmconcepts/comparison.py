@@ -515,8 +515,8 @@ class Comparison:
         Examples:
             >>> result = compare(Resources(vcpus=1, memory="128 MiB"), Resources(vcpus=36, memory="64 GiB"))
             >>> print(result.to_text())
-            Firecracker microVM vs Docker container for an app needing 1 vCPU, 128 MiB memory, 0 B
-            disk, on a host with 36 vCPUs, 64 GiB memory, 0 B disk.
+            Firecracker microVM vs Docker container for an app needing 1 vCPU, 128 MiB memory, on a
+            host with 36 vCPUs, 64 GiB memory.
             <BLANKLINE>
             Start-up: the Firecracker microVM boots its own guest kernel first; the Docker container
             does not, so the kernel boot is the step a container skips.

@@ -26,15 +26,15 @@ Examples:
     True
     >>> print(engine.stack().to_text())
     Containers on server 'rack-1'
-    +-------+-------+
-    |  web  |   db  |
-    +-------+-------+
-    | Docker Engine |
-    +---------------+
-    |  Ubuntu 24.04 |
-    +---------------+
-    | server rack-1 |
-    +---------------+
+    +--------+--------+
+    |  web   |   db   |
+    +--------+--------+
+    |  Docker Engine  |
+    +-----------------+
+    |   Ubuntu 24.04  |
+    +-----------------+
+    | rack-1 (server) |
+    +-----------------+
 """
 
 from __future__ import annotations
@@ -500,7 +500,7 @@ class ContainerEngine:
         else:
             stack = (
                 Stack(f"Containers on {self.host.kind} {self.host.name!r}")
-                .with_row(Layer(f"{self.host.kind} {self.host.name}", LayerKind.HARDWARE))
+                .with_row(Layer(self.host.label, LayerKind.HARDWARE))
                 .with_row(Layer(self.os.name, LayerKind.HOST_OS))
             )
         stack = stack.with_row(Layer(self.name, LayerKind.CONTAINER_ENGINE))

@@ -30,7 +30,6 @@ Examples:
 from __future__ import annotations
 
 import enum
-import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -384,7 +383,9 @@ class Stack:
             + (len(row) - 1) * _GAP
             for row in self.rows
         )
-        return max(_MIN_WIDTH, needed)
+        # The title is drawn centred above the rows, so the rows are made at least as wide.
+        title = len(self.title) * _CHAR_WIDTH
+        return max(_MIN_WIDTH, needed, title)
 
     def _svg_size(self) -> tuple[int, int]:
         width = self._svg_width() + 2 * _MARGIN
@@ -452,6 +453,10 @@ def _svg_document(
 
 
 def _escape(text: str) -> str:
+    # Imported here, not at the top: html pulls in html.entities, slow to import in Pyodide,
+    # and only drawing an SVG needs it.
+    import html  # noqa: PLC0415 - imported on first use: slow in the browser
+
     return html.escape(text, quote=True)
 
 

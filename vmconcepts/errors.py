@@ -11,7 +11,6 @@ Examples:
 
 from __future__ import annotations
 
-import difflib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -163,6 +162,10 @@ class UnknownProductError(VMConceptsError, LookupError):
         self.kind = kind
         self.name = name
         self.known = tuple(known)
+        # Imported here, not at the top: difflib is slow to import in Pyodide, and only a
+        # misspelt name needs it.
+        import difflib  # noqa: PLC0415 - imported on first use: slow in the browser
+
         by_lower = {k.lower(): k for k in self.known}
         close = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.6)
         self.suggestion = by_lower[close[0]] if close else None

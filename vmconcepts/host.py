@@ -312,9 +312,7 @@ class Host:
             +-----------------------------------------+
         """
         stack = Stack(f"{self.hypervisor.name} on {self.machine.name}")
-        stack = stack.with_row(
-            Layer(f"{self.machine.name} ({self.machine.kind})", LayerKind.HARDWARE)
-        )
+        stack = stack.with_row(Layer(self.machine.label, LayerKind.HARDWARE))
         host_os = self.machine.os
         guests = [Layer(f"{vm.name} ({vm.guest_os})", LayerKind.GUEST_OS) for vm in self.vms]
         hypervisor = Layer(self.hypervisor.name, LayerKind.HYPERVISOR)

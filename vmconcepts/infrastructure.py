@@ -101,6 +101,16 @@ class Machine:
         return f"{self.kind} {self.name!r} {running}"
 
     @property
+    def label(self) -> str:
+        """The machine's name and kind, as drawings label its hardware.
+
+        Examples:
+            >>> Machine("rack-1", "server", Resources(64, "256 GiB")).label
+            'rack-1 (server)'
+        """
+        return f"{self.name} ({self.kind})"
+
+    @property
     def bare_metal(self) -> bool:
         """True when no operating system is installed.
 

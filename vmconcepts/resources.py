@@ -194,6 +194,8 @@ class Resources:
         Resources(vcpus=2, memory='4 GiB', disk='0 B')
         >>> print(Resources(vcpus=4, memory="8 GiB", disk="64 GiB"))
         4 vCPUs, 8 GiB memory, 64 GiB disk
+        >>> print(Resources(vcpus=4, memory="16 GiB"))
+        4 vCPUs, 16 GiB memory
         >>> Resources(vcpus=-1, memory="4 GiB")
         Traceback (most recent call last):
         ...
@@ -215,9 +217,10 @@ class Resources:
         return f"Resources(vcpus={self.vcpus}, memory='{self.memory}', disk='{self.disk}')"
 
     def __str__(self) -> str:
-        """Describe the resources in words."""
+        """Describe the resources in words, leaving out the disk when there is none."""
         cpus = "vCPU" if self.vcpus == 1 else "vCPUs"
-        return f"{self.vcpus} {cpus}, {self.memory} memory, {self.disk} disk"
+        text = f"{self.vcpus} {cpus}, {self.memory} memory"
+        return f"{text}, {self.disk} disk" if self.disk else text
 
     def __add__(self, other: Resources) -> Resources:
         """Add two sets of resources."""

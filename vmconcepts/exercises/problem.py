@@ -20,6 +20,7 @@ Examples:
 from __future__ import annotations
 
 import random
+import re
 import textwrap
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
@@ -32,6 +33,11 @@ __all__ = ["Exercise", "Solution", "Verdict", "check_seed"]
 
 #: The width the question text is wrapped to.
 WIDTH = 88
+
+# A space between a number and its unit ("16 GiB", "2 vCPUs"): `wrap` never breaks a line there.
+_UNIT_SPACE = re.compile(r"(?<=\d) (?=(?:[KMGTPE]i)?B\b|vCPUs?\b)")
+# Stands in for those spaces while wrapping: textwrap splits only on ASCII whitespace.
+_NO_BREAK = "\N{NO-BREAK SPACE}"
 
 Answer = TypeVar("Answer")
 
@@ -54,7 +60,9 @@ def check_seed(seed: object) -> int:
 
 
 def wrap(text: str, indent: str = "", hang: str | None = None) -> str:
-    """Wrap one paragraph to `WIDTH` characters, never breaking a word or a hyphen.
+    """Wrap one paragraph to `WIDTH` characters, never breaking a word, a hyphen or a size.
+
+    A number and its unit, such as ``16 GiB`` or ``2 vCPUs``, stay on one line.
 
     Args:
         text: The paragraph.
@@ -64,17 +72,20 @@ def wrap(text: str, indent: str = "", hang: str | None = None) -> str:
     Examples:
         >>> print(wrap("one two three", "  "))
           one two three
+        >>> print(wrap("x" * 80 + " has 16 GiB"))
+        xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx has
+        16 GiB
     """
-    return "\n".join(
-        textwrap.wrap(
-            text,
-            WIDTH,
-            initial_indent=indent,
-            subsequent_indent=indent if hang is None else hang,
-            break_long_words=False,
-            break_on_hyphens=False,
-        )
+    kept = _UNIT_SPACE.sub(_NO_BREAK, text)
+    lines = textwrap.wrap(
+        kept,
+        WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent if hang is None else hang,
+        break_long_words=False,
+        break_on_hyphens=False,
     )
+    return "\n".join(line.replace(_NO_BREAK, " ") for line in lines)
 
 
 def shape_error(answer: object, shape: str) -> InvalidValueError:
@@ -254,8 +265,8 @@ class Exercise(ABC, Generic[Answer]):
             >>> print(DensityExercise(seed=3).solve())
             Answer: (7, 8)
             <BLANKLINE>
-            Each microVM takes 1 vCPU, 517 MiB memory, 0 B disk: vCPUs allow 16 // 1 = 16, memory
-            allows 4 GiB // 517 MiB = 7.
+            Each microVM takes 1 vCPU, 517 MiB memory: vCPUs allow 16 // 1 = 16, memory allows 4 GiB
+            // 517 MiB = 7.
             ...
         """
         if self._solution is None:

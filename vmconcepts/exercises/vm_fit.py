@@ -198,8 +198,8 @@ class VMFitExercise(Exercise[tuple[str, ...]]):
             What Parallels Desktop for Mac did, in order:
               1. web: started; 15 vCPUs and 12 GiB of memory are left.
               2. vpn: started; 13 vCPUs and 4 GiB of memory are left.
-              3. cache: refused: VM 'cache' needs 8 GiB of memory but the host has 4 GiB free of 16
-                 GiB; stop a VM or give it less memory.
+              3. cache: refused: VM 'cache' needs 8 GiB of memory but the host has 4 GiB free of
+                 16 GiB; stop a VM or give it less memory.
             ...
         """
         run = self._result
