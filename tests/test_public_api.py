@@ -73,7 +73,7 @@ class TestDocumentation:
 class TestImportCost:
     """Importing the package stays cheap, because Pyodide pays for every module in the browser."""
 
-    @pytest.mark.parametrize("slow", ["difflib", "html", "html.entities"])
+    @pytest.mark.parametrize("slow", ["difflib", "html", "html.entities", "vmconcepts.exercises"])
     def test_slow_modules_wait_until_needed(self, slow):
         """A fresh interpreter that imports vmconcepts has not yet imported the slow module."""
         code = f"import sys, vmconcepts; print({slow!r} in sys.modules)"
@@ -86,3 +86,24 @@ class TestImportCost:
             cwd=Path(vmconcepts.__file__).parents[1],
         )
         assert done.stdout.strip() == "False"
+
+    def test_exercise_names_load_on_first_use(self):
+        """An exercise name is importable from vmconcepts, loaded when first asked for."""
+        code = (
+            "import sys, vmconcepts; from vmconcepts import exercise; "
+            "print('vmconcepts.exercises' in sys.modules, exercise.__module__)"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+            cwd=Path(vmconcepts.__file__).parents[1],
+        )
+        assert done.stdout.split()[0] == "True"
+
+    def test_unknown_name_is_an_attribute_error(self):
+        """A name that is neither defined nor an exercise raises AttributeError, as usual."""
+        with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+            _ = vmconcepts.Nope

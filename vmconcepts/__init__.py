@@ -1,5 +1,7 @@
 """Virtual machines, hypervisors and containers as small objects you can run."""
 
+from typing import TYPE_CHECKING
+
 from vmconcepts.cloud import (
     INSTANCE_TYPES_SOURCE,
     CloudProvider,
@@ -54,19 +56,21 @@ from vmconcepts.errors import (
     VMConceptsError,
     WrongLayerError,
 )
-from vmconcepts.exercises import (
-    DensityExercise,
-    Exercise,
-    HypervisorTypesExercise,
-    IsolationExercise,
-    PlacementExercise,
-    Solution,
-    Verdict,
-    VMFitExercise,
-    WhereAmIExercise,
-    exercise,
-    exercise_names,
-)
+
+if TYPE_CHECKING:
+    from vmconcepts.exercises import (
+        DensityExercise,
+        Exercise,
+        HypervisorTypesExercise,
+        IsolationExercise,
+        PlacementExercise,
+        Solution,
+        Verdict,
+        VMFitExercise,
+        WhereAmIExercise,
+        exercise,
+        exercise_names,
+    )
 from vmconcepts.host import Host, Usage
 from vmconcepts.hypervisor import Hypervisor
 from vmconcepts.infrastructure import Machine
@@ -149,3 +153,34 @@ __all__ = [
     "linux_vm_engine",
     "side_by_side",
 ]
+
+
+# The exercises load on first use: importing them with the rest would double the
+# time `import vmconcepts` takes, and most readers never open one.
+_EXERCISE_NAMES = frozenset(
+    {
+        "DensityExercise",
+        "Exercise",
+        "HypervisorTypesExercise",
+        "IsolationExercise",
+        "PlacementExercise",
+        "Solution",
+        "Verdict",
+        "VMFitExercise",
+        "WhereAmIExercise",
+        "exercise",
+        "exercise_names",
+    }
+)
+
+
+def __getattr__(name: str) -> object:
+    """Import an exercise name from `vmconcepts.exercises` the first time it is asked for."""
+    if name in _EXERCISE_NAMES:
+        from vmconcepts import exercises  # noqa: PLC0415 - imported on first use, see above
+
+        value = getattr(exercises, name)
+        globals()[name] = value
+        return value
+    msg = f"module 'vmconcepts' has no attribute {name!r}"
+    raise AttributeError(msg)
