@@ -94,10 +94,16 @@ class _Body:
 
 
 class GzipServer:
-    """Serves a directory with gzip on 127.0.0.1, in a background thread."""
+    """Serves a directory with gzip on 127.0.0.1, in a background thread.
+
+    Subclasses may set ``handler_class`` to serve the files another way
+    (the browser tests serve them plain).
+    """
+
+    handler_class: type[SimpleHTTPRequestHandler] = GzipHandler
 
     def __init__(self, directory: Path, port: int = 0) -> None:
-        handler = functools.partial(GzipHandler, directory=str(directory))
+        handler = functools.partial(self.handler_class, directory=str(directory))
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

@@ -6,17 +6,19 @@ found; under CI (``CI`` set) that is a failure, so CI can never pass by skipping
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
-import threading
+import sys
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
-from typing import Self
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from project import ROOT, mkdocs_build
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from gzip_server import GzipServer
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # Flags that keep a headless Chromium from calling home on a machine with no internet.
@@ -45,22 +47,10 @@ class QuietHandler(SimpleHTTPRequestHandler):
         """Stay quiet."""
 
 
-class StaticServer:
-    """Serves a directory on 127.0.0.1 on a free port, in a background thread."""
+class StaticServer(GzipServer):
+    """Serves a directory plain (no gzip) on 127.0.0.1 on a free port, in a background thread."""
 
-    def __init__(self, directory: Path) -> None:
-        handler = functools.partial(QuietHandler, directory=str(directory))
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self) -> Self:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    handler_class = QuietHandler
 
 
 @pytest.fixture(scope="session")
@@ -101,8 +91,6 @@ def subpath_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     It is built for its own address (SITE_URL) because instant navigation follows only
     the links that the sitemap lists, and the sitemap holds full URLs.
     """
-    from project import ROOT, mkdocs_build  # noqa: PLC0415 - tests/project.py, on sys.path via tests/conftest.py
-
     root = tmp_path_factory.mktemp("subpath")
     server = StaticServer(root)
     url = server.origin + "/vmconcepts/"
