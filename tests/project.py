@@ -51,7 +51,7 @@ def copy_project(destination: Path, *, stand_in_pages: bool = True) -> Path:
         for page in (destination / "docs").rglob("*.md"):
             if page.name != "contributing.md":  # keeps the snippet include under test
                 page.write_text(f"# {page.stem}\n\nA stand-in page.\n\n## A section\n")
-        (destination / "docs" / "reference.md").write_text(
+        (destination / "docs" / "reference" / "errors.md").write_text(
             "# API reference\n\n::: vmconcepts.errors.VMConceptsError\n"
         )
     if (ROOT / "node_modules").is_dir():  # installed npm packages (Pyodide) are linked, not copied

@@ -118,7 +118,9 @@ class TestBuildGates:
             + '\n\ndef gate_function(a: int) -> int:\n    """Return a.\n\n    Args:\n'
             + '        b: A parameter the function does not have.\n    """\n    return a\n'
         )
-        (project / "docs" / "reference.md").write_text("# API\n\n::: vmconcepts.gate_function\n")
+        (project / "docs" / "reference" / "errors.md").write_text(
+            "# API\n\n::: vmconcepts.gate_function\n"
+        )
         result = mkdocs_build(project, tmp_path / "site")
         assert result.returncode != 0
         assert "does not appear in the function signature" in result.stderr
