@@ -72,6 +72,9 @@ QUOTED = re.compile(r'"([^"]*)"')
 TAG = re.compile(r"<[^>]+>")
 # A console block runs in the browser when every command in it is ours.
 COMMAND = re.compile(r"^\$ (?:vmconcepts|python3? -m vmconcepts)(?P<args>(?: .*)?)$")
+# mkdocstrings' directive; the reference pages show no heading for the module they
+# render, so the module whose docstring comes first is read from here.
+AUTODOC = re.compile(r"^::: (?P<identifier>[\w.]+)\s*$", re.MULTILINE)
 
 
 def _chunks(text: str) -> tuple[str, list[str]]:
@@ -117,7 +120,8 @@ class _Annotator:
         self.skip_range: str | None = None
         self.browser_skip: str | None = None
         self.module: str | None = None
-        self.pending_module: str | None = None
+        first_object = AUTODOC.search(page.markdown or "")
+        self.pending_module = _module_of(first_object["identifier"]) if first_object else None
 
     def directive(self, body: str) -> None:
         """Record a Sybil directive (or our ``browser: skip``) found in an HTML comment."""

@@ -25,11 +25,16 @@ def test_hypervisor_finds_existing_pages(page: Page, site_url: str, built_site: 
     assert missing == []
 
 
-def test_search_index_waits_for_the_reader(page: Page, site_url: str):
-    """The search index is not downloaded on page load, only once search is opened."""
+def is_search_download(url: str) -> bool:
+    """The search index, or the script of the worker that searches it."""
+    return url.endswith("search_index.json") or "/workers/search." in url
+
+
+def test_search_waits_for_the_reader(page: Page, site_url: str):
+    """The search index and worker are not downloaded on page load, only once search is opened."""
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     open_page(page, site_url)
-    assert not any(url.endswith("search_index.json") for url in requested)
+    assert not any(is_search_download(url) for url in requested)
     search(page, "hypervisor")
-    assert any(url.endswith("search_index.json") for url in requested)
+    assert sum(is_search_download(url) for url in requested) == 2  # the index and the worker
