@@ -72,12 +72,14 @@ def main() -> int:
         "--features", nargs="*", default=[], help="theme features to measure one at a time"
     )
     args = parser.parse_args()
+    if args.runs < 1:
+        parser.error(f"--runs must be 1 or more, not {args.runs}: a median needs a run")
     if not LIGHTHOUSE.exists():
         sys.exit("Lighthouse is not installed: run `make audit` once (it runs npm ci first)")
     chromium = find_chromium()
     print(f"/{args.page}, phone preset, median of {args.runs} runs:")
-    for name, config in configs(args.features).items():
-        folder = WORK / name.replace(" ", "").replace(",", "-").replace("+", "-")
+    for number, (name, config) in enumerate(configs(args.features).items()):
+        folder = WORK / f"build-{number}"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "mkdocs.yml").write_text(
             yaml.safe_dump(config, sort_keys=False), encoding="utf-8"
