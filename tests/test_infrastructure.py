@@ -32,14 +32,25 @@ class TestMachine:
 
     def test_repr_names_a_catalogue_os_by_name(self):
         """The repr stays short for catalogue systems and is valid code."""
-        mac = Machine("mac", "laptop", RES, os="macOS")
-        assert repr(mac).endswith("os='macOS')")
+        mac = Machine("mac", "laptop", RES, os="macOS", architecture="arm64")
+        assert repr(mac).endswith("os='macOS', architecture='arm64')")
         assert eval(repr(mac)) == mac  # noqa: S307 - the repr of our own object
 
     def test_repr_shows_a_custom_os_in_full(self):
         """An OS outside the catalogue is shown whole."""
         custom = OperatingSystem("MyOS", Kernel("linux"))
         assert "OperatingSystem(name='MyOS'" in repr(Machine("m", "desktop", RES, os=custom))
+
+    def test_architecture_is_x86_64_unless_given(self):
+        """A machine is x86_64 by default; an alias such as aarch64 is refused, naming arm64."""
+        assert Machine("pc", "desktop", RES).architecture == "x86_64"
+        with pytest.raises(InvalidValueError, match="write 'arm64'"):
+            Machine("pi", "desktop", RES, architecture="aarch64")
+
+    def test_with_os_keeps_the_architecture(self):
+        """Installing an OS does not change the CPU."""
+        mac = Machine("mac", "laptop", RES, architecture="arm64")
+        assert mac.with_os("macOS").architecture == "arm64"
 
     def test_with_os_returns_a_new_machine(self):
         """Installing an OS leaves the original machine unchanged."""

@@ -2,6 +2,12 @@
 
 from typing import TYPE_CHECKING
 
+from vmconcepts.architecture import (
+    ARCHITECTURES,
+    Architecture,
+    check_architecture,
+    describe_architecture,
+)
 from vmconcepts.cloud import (
     INSTANCE_TYPES_SOURCE,
     CloudProvider,
@@ -33,7 +39,6 @@ from vmconcepts.comparison import (
     instances_per_host,
 )
 from vmconcepts.container import (
-    ARCHITECTURES,
     NAMESPACE_KINDS,
     CgroupLimits,
     Container,
@@ -94,6 +99,7 @@ __all__ = [
     "LIGHTVM_BOOT",
     "NAMESPACE_KINDS",
     "NAMESPACE_SETUP",
+    "Architecture",
     "CgroupLimits",
     "CloudProvider",
     "Comparison",
@@ -144,7 +150,9 @@ __all__ = [
     "WhereAmIExercise",
     "WrongLayerError",
     "as_size",
+    "check_architecture",
     "compare",
+    "describe_architecture",
     "detect",
     "exercise",
     "exercise_names",

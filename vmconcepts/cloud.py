@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Literal
 
-from vmconcepts.container import ARCHITECTURES
+from vmconcepts.architecture import ARCHITECTURES
 from vmconcepts.diagram import Layer, LayerKind, Stack
 from vmconcepts.errors import (
     InvalidStateError,

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from vmconcepts.architecture import ARCHITECTURES
 from vmconcepts.diagram import Layer, LayerKind, Stack
 from vmconcepts.errors import (
     IncompatibleArchitectureError,
@@ -56,7 +57,6 @@ from vmconcepts.resources import Resources, Size, as_size
 from vmconcepts.virtual_machine import VirtualMachine
 
 __all__ = [
-    "ARCHITECTURES",
     "NAMESPACE_KINDS",
     "CgroupLimits",
     "Container",
@@ -65,9 +65,6 @@ __all__ = [
     "Namespace",
     "linux_vm_engine",
 ]
-
-#: CPU architectures, named as EC2 names them.
-ARCHITECTURES = ("x86_64", "arm64")
 
 #: The kinds of Linux namespace and what each gives a container its own copy of (namespaces(7)).
 NAMESPACE_KINDS: dict[str, str] = {

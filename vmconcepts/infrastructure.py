@@ -1,13 +1,17 @@
 """The physical machine at the bottom of every stack: a server, a laptop, a desktop.
 
-A machine has resources and, optionally, a host operating system. With no OS it is *bare
-metal*, ready for a type 1 hypervisor; with one, it can run a type 2 hypervisor as an app.
-A cloud instance is itself a VM, but to the person who rents it, it plays the same part.
+A machine has resources, a CPU architecture and, optionally, a host operating system. With
+no OS it is *bare metal*, ready for a type 1 hypervisor; with one, it can run a type 2
+hypervisor as an app. A cloud instance is itself a VM, but to the person who rents it, it
+plays the same part (EC2 also says "bare metal" for its ``*.metal`` instances, which run an
+OS of the tenant's choosing with no hypervisor under it).
 
 Examples:
-    >>> mac = Machine("macbook", "laptop", Resources(8, "16 GiB", "512 GiB"), os="macOS")
+    >>> mac = Machine("macbook", "laptop", Resources(8, "16 GiB", "512 GiB"), os="macOS", architecture="arm64")
     >>> print(mac)
     laptop 'macbook' running macOS
+    >>> mac.architecture
+    'arm64'
     >>> Machine("rack-1", "server", Resources(64, "256 GiB", "4 TiB")).bare_metal
     True
 """
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from vmconcepts.architecture import Architecture, check_architecture
 from vmconcepts.errors import InvalidValueError
 from vmconcepts.operating_system import OperatingSystem
 from vmconcepts.resources import Resources
@@ -34,17 +39,19 @@ class Machine:
         kind: ``"server"``, ``"laptop"``, ``"desktop"`` or ``"cloud instance"``.
         resources: Its hardware threads (as vCPUs), memory and disk.
         os: The host OS, as an `OperatingSystem` or a catalogue name; None for bare metal.
+        architecture: Its CPU: ``"x86_64"`` (Intel or AMD, the default) or ``"arm64"``
+            (Apple silicon, AWS Graviton).
 
     Raises:
-        InvalidValueError: The kind is unknown, the name is empty, or resources is not a
-            `Resources`.
+        InvalidValueError: The kind or architecture is unknown, the name is empty, or
+            resources is not a `Resources`.
         UnknownProductError: ``os`` names no OS in the catalogue.
 
     Examples:
         >>> Machine("rack-1", "server", Resources(64, "256 GiB", "4 TiB"))
-        Machine(name='rack-1', kind='server', resources=Resources(vcpus=64, memory='256 GiB', disk='4 TiB'), os=None)
-        >>> Machine("macbook", "laptop", Resources(8, "16 GiB"), os="macOS")
-        Machine(name='macbook', kind='laptop', resources=Resources(vcpus=8, memory='16 GiB', disk='0 B'), os='macOS')
+        Machine(name='rack-1', kind='server', resources=Resources(vcpus=64, memory='256 GiB', disk='4 TiB'), os=None, architecture='x86_64')
+        >>> Machine("macbook", "laptop", Resources(8, "16 GiB"), os="macOS", architecture="arm64")
+        Machine(name='macbook', kind='laptop', resources=Resources(vcpus=8, memory='16 GiB', disk='0 B'), os='macOS', architecture='arm64')
         >>> Machine("rack-1", "mainframe", Resources(64, "256 GiB"))
         Traceback (most recent call last):
         ...
@@ -55,6 +62,7 @@ class Machine:
     kind: str
     resources: Resources
     os: OperatingSystem | None
+    architecture: Architecture
 
     def __init__(
         self,
@@ -62,6 +70,7 @@ class Machine:
         kind: str,
         resources: Resources,
         os: OperatingSystem | str | None = None,
+        architecture: Architecture = "x86_64",
     ) -> None:
         """Check and store the machine's parts, looking ``os`` up if it is a name."""
         if not isinstance(name, str) or not name.strip():
@@ -84,6 +93,7 @@ class Machine:
         object.__setattr__(self, "kind", kind)
         object.__setattr__(self, "resources", resources)
         object.__setattr__(self, "os", os)
+        object.__setattr__(self, "architecture", check_architecture(architecture, f"{name!r}"))
 
     def __repr__(self) -> str:
         """Show the machine as the call that creates it, naming a catalogue OS by its name."""
@@ -92,7 +102,7 @@ class Machine:
             os = repr(self.os.name)
         return (
             f"Machine(name={self.name!r}, kind={self.kind!r}, resources={self.resources!r},"
-            f" os={os})"
+            f" os={os}, architecture={self.architecture!r})"
         )
 
     def __str__(self) -> str:
@@ -128,4 +138,4 @@ class Machine:
             >>> print(server.with_os("Ubuntu 24.04"))
             server 'rack-1' running Ubuntu 24.04
         """
-        return Machine(self.name, self.kind, self.resources, os)
+        return Machine(self.name, self.kind, self.resources, os, self.architecture)

@@ -1,0 +1,22 @@
+"""Small wording helpers shared by the messages and reprs of several modules."""
+
+from __future__ import annotations
+
+__all__ = ["counted"]
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """Write a count with its noun in the right number: '1 server', '2 servers', '0 vCPUs'.
+
+    Args:
+        count: How many.
+        noun: The noun for one.
+        plural: The noun for any other count; ``noun + "s"`` by default.
+
+    Examples:
+        >>> counted(1, "server"), counted(0, "instance"), counted(2, "Dedicated Host")
+        ('1 server', '0 instances', '2 Dedicated Hosts')
+        >>> counted(3, "has room", "have room")
+        '3 have room'
+    """
+    return f"{count} {noun if count == 1 else (plural or noun + 's')}"
