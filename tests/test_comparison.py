@@ -9,9 +9,11 @@ from hypothesis import strategies as st
 from vmconcepts import comparison
 from vmconcepts.comparison import (
     DOCKER_CONTAINER,
+    DOCKER_START_HDD,
     DOCKER_START_SSD,
     FIRECRACKER_BOOT,
     FIRECRACKER_MICROVM,
+    FIRECRACKER_VMM_START,
     LIGHTVM_BOOT,
     NAMESPACE_SETUP,
     Comparison,
@@ -54,6 +56,27 @@ class TestMeasurement:
         assert DOCKER_START_SSD.value == 0.57
         assert "one measurement" in DOCKER_START_SSD.conditions
         assert "2602.15214" in (DOCKER_START_SSD.source or "")
+
+    @pytest.mark.parametrize(
+        "figure", [DOCKER_START_SSD, DOCKER_START_HDD, NAMESPACE_SETUP], ids=str
+    )
+    def test_preprint_figures_say_they_ran_in_cloud_vms(self, figure):
+        """Each figure from the preprint says it was measured inside 2-vCPU cloud VMs, once."""
+        assert "inside 2-vCPU cloud VMs" in figure.conditions
+        assert "one measurement in one study" in figure.conditions
+
+    def test_firecracker_boot_lists_all_its_conditions(self):
+        """The 125 ms boot names every condition its source sets, and the missing firmware."""
+        for condition in (
+            "hyperthreading off",
+            "serial console off",
+            "Firecracker-tuned guest kernel",
+            "minimal root filesystem",
+            "1 vCPU, 128 MiB",
+        ):
+            assert condition in FIRECRACKER_BOOT.conditions
+        assert "no BIOS or UEFI firmware" in FIRECRACKER_BOOT.caveat
+        assert "hyperthreading off" in FIRECRACKER_VMM_START.conditions
 
     def test_namespace_setup_is_a_range(self):
         """Namespace creation is 8-10 ms and its worst case is 10 ms."""
@@ -155,6 +178,18 @@ class TestComparison:
         assert "namespaces" in DOCKER_CONTAINER.isolation
         assert "cgroups" in DOCKER_CONTAINER.isolation
         assert "own guest kernel" in FIRECRACKER_MICROVM.isolation
+
+    def test_vm_boundary_is_not_called_unbreakable(self):
+        """The microVM's boundary is called smaller than a kernel's, not unbreakable."""
+        assert "smaller surface" in FIRECRACKER_MICROVM.isolation
+        assert "not an unbreakable one" in FIRECRACKER_MICROVM.isolation
+
+    def test_no_guest_kernel_names_its_runtime_and_the_exceptions(self):
+        """The 0 MiB guest kernel holds for runc, and gVisor and Kata are named as exceptions."""
+        guest = DOCKER_CONTAINER.guest_os_memory
+        assert "runc" in (guest.source or "")
+        assert "gVisor" in guest.conditions
+        assert "Kata Containers" in guest.conditions
 
     def test_wrong_types_are_refused(self):
         """Passing something other than Resources raises a VMConceptsError."""

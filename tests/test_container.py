@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from vmconcepts.architecture import Architecture
 from vmconcepts.container import (
     NAMESPACE_KINDS,
     CgroupLimits,
@@ -26,9 +27,13 @@ from vmconcepts.infrastructure import Machine
 from vmconcepts.resources import Resources
 
 
-def machine(os: str | None = "Ubuntu 24.04", name: str = "box") -> Machine:
-    """A desktop with the given OS."""
-    return Machine(name, "desktop", Resources(8, "16 GiB", "512 GiB"), os=os)
+def machine(
+    os: str | None = "Ubuntu 24.04", name: str = "box", architecture: Architecture = "x86_64"
+) -> Machine:
+    """A desktop with the given OS and CPU."""
+    return Machine(
+        name, "desktop", Resources(8, "16 GiB", "512 GiB"), os=os, architecture=architecture
+    )
 
 
 class TestImage:
@@ -46,6 +51,11 @@ class TestImage:
         """Empty names, unknown kernels and unknown CPUs raise InvalidValueError."""
         with pytest.raises(InvalidValueError):
             Image(name, kernel, arch)
+
+    def test_docker_platform_name_gets_a_hint(self):
+        """Docker's name amd64 is refused with the library's name for it."""
+        with pytest.raises(InvalidValueError, match="for amd64 write 'x86_64'"):
+            Image("nginx", architecture="amd64")  # type: ignore[arg-type]
 
 
 class TestSharedKernel:
@@ -80,13 +90,70 @@ class TestSharedKernel:
         with pytest.raises(IncompatibleKernelError, match="windows kernel"):
             ContainerEngine(machine()).run(Image("iis", "windows"), "iis")
 
-    def test_wrong_architecture_is_refused(self):
-        """An arm64 image on an x86_64 host raises IncompatibleArchitectureError."""
+
+class TestArchitecture:
+    """An engine runs images for its host's CPU natively, and others only under emulation."""
+
+    @pytest.mark.parametrize("arch", ["x86_64", "arm64"])
+    def test_engine_has_its_machines_cpu(self, arch):
+        """An engine on a machine takes the machine's architecture, and runs its images natively."""
+        engine = ContainerEngine(machine(architecture=arch))
+        assert engine.architecture == arch
+        box = engine.run(Image("app", architecture=arch), "app")
+        assert not box.emulated
+        assert "emulated" not in repr(box)
+
+    def test_engine_in_a_vm_has_the_guests_cpu(self):
+        """In a VM the engine takes the guest's architecture, even when QEMU emulates it."""
+        host = Hypervisor.named("QEMU").install_on(machine())
+        vm = host.create_vm("arm-vm", "Debian 12", Resources(2, "4 GiB"), architecture="arm64")
+        vm.start()
+        engine = ContainerEngine(vm)
+        assert vm.emulated
+        assert engine.architecture == "arm64"
+        assert not engine.run(Image("app", architecture="arm64"), "app").emulated
+
+    def test_foreign_image_without_emulator_is_refused_with_what_works(self):
+        """With no emulator registered, an arm64 image on x86_64 is refused, naming three fixes."""
         engine = ContainerEngine(machine())
-        with pytest.raises(IncompatibleArchitectureError, match="built for arm64"):
+        with pytest.raises(IncompatibleArchitectureError, match="built for arm64") as caught:
             engine.run(Image("app", architecture="arm64"), "app")
-        arm = ContainerEngine(machine(), architecture="arm64")
-        assert arm.run(Image("app", architecture="arm64"), "app").image.architecture == "arm64"
+        message = str(caught.value)
+        assert "an image built for x86_64" in message
+        assert "multi-platform image" in message
+        assert "binfmt_misc" in message
+        assert engine.containers == ()
+
+    def test_foreign_image_runs_emulated_with_an_emulator(self):
+        """With an emulator registered, a foreign image runs, marked emulated in repr and stack."""
+        engine = ContainerEngine(machine(), emulation=True)
+        box = engine.run(Image("app", architecture="arm64"), "app")
+        assert box.emulated
+        assert repr(box).endswith(", emulated=True)")
+        assert [layer.label for layer in engine.stack().rows[-1]] == ["app (arm64, emulated)"]
+
+    def test_emulation_needs_a_linux_kernel(self):
+        """Asking a Windows kernel for binfmt_misc emulation raises IncompatibleKernelError."""
+        with pytest.raises(IncompatibleKernelError, match="binfmt_misc"):
+            ContainerEngine(machine("Windows 11"), emulation=True)
+
+    def test_emulation_is_true_or_false(self):
+        """An emulation flag that is not a bool raises InvalidValueError."""
+        with pytest.raises(InvalidValueError, match="True or False"):
+            ContainerEngine(machine(), emulation="qemu")  # type: ignore[arg-type]
+
+    def test_docker_desktop_emulates_amd64_on_apple_silicon(self):
+        """On an arm64 Mac, linux_vm_engine runs arm64 images natively and x86_64 ones emulated."""
+        engine = linux_vm_engine(machine("macOS", architecture="arm64"))
+        assert engine.architecture == "arm64"
+        assert not engine.run(Image("web", architecture="arm64"), "web").emulated
+        assert engine.run(Image("old", architecture="x86_64"), "old").emulated
+
+    def test_docker_desktop_without_emulation_refuses_foreign_images(self):
+        """linux_vm_engine(emulation=False) refuses an image for another CPU."""
+        engine = linux_vm_engine(machine("macOS", architecture="arm64"), emulation=False)
+        with pytest.raises(IncompatibleArchitectureError, match="no emulator registered"):
+            engine.run(Image("old", architecture="x86_64"), "old")
 
 
 class TestNamespaces:
@@ -219,6 +286,19 @@ class TestLinuxVm:
         assert web.kernel.family == "linux"
         assert web.kernel is engine.os.kernel
         assert any(hypervisor in layer.label for layer in engine.stack().layers)
+
+    def test_default_guest_is_built_with_linuxkit(self):
+        """The VM's default guest is a LinuxKit Linux, as Docker Desktop's is."""
+        engine = linux_vm_engine(machine("macOS"))
+        assert engine.os.name == "LinuxKit Linux"
+        assert engine.os.family == "linux"
+
+    def test_mac_stack_draws_the_framework_above_macos(self):
+        """On a Mac the drawing has macOS, then Apple's Virtualization.framework, as two rows."""
+        engine = linux_vm_engine(machine("macOS", architecture="arm64"))
+        labels = [row[0].label for row in engine.stack().rows]
+        assert labels[1:3] == ["macOS", "Apple Virtualization.framework"]
+        assert not any("in its kernel" in label for label in labels)
 
     def test_stack_shows_vm_between_hypervisor_and_engine(self):
         """The drawing goes hardware, host OS and hypervisor, guest OS, engine, containers."""

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import vmconcepts
+from vmconcepts.cloud import ServerState
 from vmconcepts.errors import InvalidValueError, UnknownProductError, VMConceptsError
 from vmconcepts.exercises import (
     EXERCISES,
@@ -22,6 +23,7 @@ from vmconcepts.exercises import (
     Exercise,
     HypervisorTypesExercise,
     IsolationExercise,
+    OvercommitExercise,
     PlacementExercise,
     Solution,
     Verdict,
@@ -36,7 +38,7 @@ IDS = [kind.name for kind in EXERCISES]
 CHAPTERS = {"what-is-a-vm.md", "how-vms-work.md", "why-vms.md", "cloud.md", "containers.md"}
 
 
-def wrong_answer(problem: Exercise) -> object:
+def wrong_answer(problem: Exercise) -> object:  # noqa: PLR0911 - one branch per exercise
     """A deliberately wrong answer in the right shape: the solution with one part changed."""
     answer = problem.solve().answer
     if isinstance(problem, VMFitExercise):
@@ -57,6 +59,9 @@ def wrong_answer(problem: Exercise) -> object:
     if isinstance(problem, WhereAmIExercise):
         vm, container = answer
         return ("xen" if vm == "kvm" else "kvm"), container
+    if isinstance(problem, OvercommitExercise):
+        spared = next(name for name in problem.given if name not in answer)
+        return {**answer, spared: 1}
     raise AssertionError(problem)
 
 
@@ -67,8 +72,10 @@ GOLDEN = {
 Exercise 'vm-fit', seed 7: which VMs fit on this host, and which is refused first?
 
 A laptop 'macbook' has 8 hardware threads, 16 GiB of memory and 1 TiB of disk. It runs
-macOS and has Parallels Desktop for Mac installed with vcpu_ratio=2, so it hands out up
-to 16 vCPUs; memory is not overcommitted.
+macOS and has Parallels Desktop for Mac installed with the policy
+Overcommit(vcpu_ratio=2, memory_ratio=1): it hands out up to 16 vCPUs to running VMs and
+promises no more memory than it has. (That is a cautious operator's choice: by default
+real hypervisors promise more.)
 
 These VMs are created and started one after another. When the host refuses to start one,
 that VM stays off and the next one is tried.
@@ -91,9 +98,9 @@ system), or neither (its sources disagree, or it is not classified as a hypervis
 at all).
 
   - VMware Fusion
-  - QEMU
+  - Apple Virtualization.framework
   - Cloud Hypervisor
-  - Xen
+  - Microsoft Hyper-V
 
 The solution also installs each one where it belongs and lists the layers from the
 hardware up.
@@ -106,16 +113,20 @@ A cloud has three servers, server-1 to server-3, each with 16 vCPUs and 32 GiB o
 memory: server-1 and server-2 are x86_64, server-3 is arm64 (Graviton).
 
 Instances are launched in this order. Each goes on the first server, in server order,
-that has the CPU architecture, the free vCPUs and memory, and the tenancy it needs: a
-shared instance may go on any server not reserved for one account; a dedicated one (a
+that has the CPU architecture, the instance family, the free vCPUs and memory, and the
+tenancy it needs. A server runs one instance family at a time (the part of the type's
+name before the dot, such as m5), the family of its first instance: the EC2 User Guide's
+rule for Dedicated Hosts, which this model applies to every server.
+
+A shared instance may go on any server not reserved for one account; a dedicated one (a
 Dedicated Instance) only on a server that runs no other account's instances, which is
 then reserved for its account (tenancy as the EC2 User Guide describes it).
 
-  i-0001  shop     c5.large     2 vCPUs   4 GiB  x86_64  dedicated
-  i-0002  shop     t3.micro     2 vCPUs   1 GiB  x86_64  shared
-  i-0003  shop     c7i.2xlarge  8 vCPUs  16 GiB  x86_64  dedicated
-  i-0004  shop     m7g.xlarge   4 vCPUs  16 GiB  arm64   shared
-  i-0005  shop     t3.large     2 vCPUs   8 GiB  x86_64  shared
+  i-0001  reddit   c5.large     2 vCPUs   4 GiB  x86_64  shared
+  i-0002  reddit   m5.large     2 vCPUs   8 GiB  x86_64  shared
+  i-0003  netflix  m7g.xlarge   4 vCPUs  16 GiB  arm64   shared
+  i-0004  shop     c5.large     2 vCPUs   4 GiB  x86_64  shared
+  i-0005  shop     c5.large     2 vCPUs   4 GiB  x86_64  shared
 
 Instance sizes: EC2 DescribeInstanceTypes data, as generated into kubernetes/autoscaler
 cluster-autoscaler/cloudprovider/aws/ec2_instance_types.go.
@@ -137,7 +148,8 @@ at most 5 MiB (Firecracker docs/SPECIFICATION.md, checked in its CI; measured on
 size) and, in this exercise, nothing for its guest kernel and OS.
 
 As a Docker container, each copy takes what the app needs and nothing more: a container
-has no kernel of its own, and its other overhead is assumed to be 0.
+started by runc, Docker's default runtime, has no kernel of its own, and its other
+overhead is assumed to be 0.
 
 Nothing is overcommitted. How many copies fit on the host as microVMs, and how many as
 containers?
@@ -269,6 +281,53 @@ class TestGolden:
         assert "Exercise 'whereami'" in outputs.pop()
 
 
+class TestOvercommitExercise:
+    """The overcommit exercise is fair, and its hints name the usual mistakes."""
+
+    def test_every_problem_is_fair(self):
+        """Each problem promises more than the host has, is short, and spares some guest."""
+        for seed in range(200):
+            problem = OvercommitExercise(seed)
+            taken = problem.solve().answer
+            assert sum(problem.given.values()) > problem.ram_gib, seed
+            assert taken, seed
+            assert len(taken) < len(problem.given), seed
+
+    def test_nothing_taken_is_a_mistake_about_promises(self):
+        """Answering that nothing is taken explains that use, not promise, costs."""
+        assert "promising is free, but using is not" in OvercommitExercise(1).check({}).hint
+
+    def test_punishing_the_noisy_guest_is_named(self):
+        """Taking from the busiest guest is named as the noisy-neighbour mistake."""
+        shown = 0
+        for seed in range(200):
+            problem = OvercommitExercise(seed)
+            slip = problem._order_taken(problem._uses(), reverse=True)  # noqa: SLF001
+            if slip != problem.solve().answer:
+                assert "noisy neighbour" in problem.check(slip).hint, seed
+                shown += 1
+        assert shown > 0  # some seed does show the slip
+
+    def test_zero_entries_are_ignored(self):
+        """A guest given as 0 counts as a guest that loses nothing."""
+        problem = OvercommitExercise(1)
+        taken = problem.solve().answer
+        answer = {name: taken.get(name, 0) for name in problem.given}
+        assert problem.check(answer).right
+
+    @pytest.mark.parametrize("gib", [-1, 1.5, True, "2"])
+    def test_bad_amounts(self, gib):
+        """An amount that is not a whole number of GiB from 0 up is refused with the shape."""
+        problem = OvercommitExercise(1)
+        with pytest.raises(InvalidValueError, match="dict of VM name -> GiB"):
+            problem.check({problem.steps[0].vm: gib})
+
+    def test_a_list_is_refused(self):
+        """The answer is a dict, not a list of pairs."""
+        with pytest.raises(InvalidValueError, match="dict of VM name -> GiB"):
+            OvercommitExercise(1).check([("web", 1)])
+
+
 class TestHints:
     """Hints aim at the mistake: each common slip gets its own explanation."""
 
@@ -298,20 +357,20 @@ class TestHints:
         assert hint.startswith("'vpn' does start: when its turn comes, 15 vCPUs and 12 GiB")
 
     def test_hypervisor_types_disputed(self):
-        """Giving KVM a type explains that its sources disagree."""
+        """Giving the KVM-based Nitro a type explains that its sources disagree."""
         problem = HypervisorTypesExercise(seed=0)
-        answer = {**problem.solve().answer, "KVM": 1}
+        answer = {**problem.solve().answer, "AWS Nitro Hypervisor": 1}
         assert "its sources disagree" in problem.check(answer).hint
 
     def test_hypervisor_types_type_2_on_bare_metal(self):
         """Calling a hosted hypervisor type 1 quotes the library's wrong-layer refusal."""
         problem = HypervisorTypesExercise(seed=0)
-        answer = {**problem.solve().answer, "VMware Fusion": 1}
+        answer = {**problem.solve().answer, "Oracle VirtualBox": 1}
         assert "needs an operating system already installed" in problem.check(answer).hint
 
     def test_hypervisor_types_type_1_on_an_os(self):
         """Calling a bare-metal hypervisor type 2 quotes the library's refusal on macOS."""
-        problem = HypervisorTypesExercise(seed=7)
+        problem = HypervisorTypesExercise(seed=1)
         answer = {**problem.solve().answer, "Xen": 2}
         assert "already runs macOS" in problem.check(answer).hint
 
@@ -334,7 +393,7 @@ class TestHints:
         for problem in problems(PlacementExercise):
             placement, percent = problem.solve().answer
             cloud = problem._final  # noqa: SLF001 - the fleet after the launches
-            dedicated = [s.name for s in cloud.servers if s.mode == "dedicated"]
+            dedicated = [s.name for s in cloud.servers if s.state is ServerState.DEDICATED]
             for number, launch in enumerate(problem.launches, start=1):
                 instance = f"i-{number:04d}"
                 if dedicated and launch.tenancy == "default" and dedicated[0] < placement[instance]:
@@ -345,19 +404,34 @@ class TestHints:
 
     def test_placement_counts_empty_servers(self):
         """Dividing by the whole fleet, empty servers included, is named as that mistake."""
-        problem = PlacementExercise(seed=0)
-        placement, _ = problem.solve().answer
+        problem = PlacementExercise(seed=38)
+        placement, percent = problem.solve().answer
+        assert percent == 75  # 12 vCPUs of the 2 servers in use; 12 of 24 is 50
         assert "only the servers in use" in problem.check((placement, 50)).hint
 
     def test_placement_memory_share(self):
         """Giving the memory share instead of the vCPU share is named as that mistake."""
         problem = PlacementExercise(seed=0)
-        placement, _ = problem.solve().answer
-        assert "share of memory" in problem.check((placement, "89.1%")).hint
+        placement, percent = problem.solve().answer
+        assert percent == 50
+        assert "share of memory" in problem.check((placement, "59.4%")).hint
+
+    def test_placement_other_family(self):
+        """Putting an instance on a server of another instance family names the family rule."""
+        problem = PlacementExercise(seed=7)
+        placement, percent = problem.solve().answer
+        assert placement["i-0001"] == "server-1"
+        assert placement["i-0002"] == "server-2"
+        verdict = problem.check(({**placement, "i-0002": "server-1"}, percent))
+        assert verdict.hint == (
+            "i-0002 (reddit's m5.large) cannot go on server-1: server-1 already runs c5"
+            " instances, and the m5.large is of another family: a server runs one instance"
+            " family at a time."
+        )
 
     def test_placement_rounding_is_fine(self):
         """A whole percent, rounded to the nearest, is right; half a point off is the limit."""
-        problem = PlacementExercise(seed=7)
+        problem = PlacementExercise(seed=9)
         placement, percent = problem.solve().answer
         assert percent == Fraction(75, 2)
         assert problem.check((placement, 38))
@@ -423,8 +497,8 @@ class TestBadInput:
             (VMFitExercise, 42, "should be a set of VM names"),
             (VMFitExercise, ["nosuchvm"], "is not a VM in this exercise"),
             (HypervisorTypesExercise, ["Xen"], "should be a dict of product"),
-            (HypervisorTypesExercise, {"Xen": 3}, "say 1, 2 or None for 'Xen'"),
-            (HypervisorTypesExercise, {"Xen": 1}, "says nothing about"),
+            (HypervisorTypesExercise, {"VMware Fusion": 3}, "say 1, 2 or None for 'VMware Fusion'"),
+            (HypervisorTypesExercise, {"VMware Fusion": 2}, "says nothing about"),
             (HypervisorTypesExercise, {"Nope": 1}, "is not a product in this exercise"),
             (PlacementExercise, {"i-0001": "server-1"}, "should be a pair"),
             (PlacementExercise, ({"i-0001": "server-1"},), "should be a pair"),

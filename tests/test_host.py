@@ -3,29 +3,49 @@
 import pytest
 
 from vmconcepts.diagram import LayerKind
-from vmconcepts.errors import InvalidValueError, NotEnoughResourcesError, UnknownProductError
+from vmconcepts.errors import (
+    IncompatibleArchitectureError,
+    InvalidValueError,
+    NotEnoughResourcesError,
+    UnknownProductError,
+)
 from vmconcepts.host import Usage
 from vmconcepts.hypervisor import Hypervisor
 from vmconcepts.infrastructure import Machine
-from vmconcepts.resources import Resources
+from vmconcepts.overcommit import Overcommit
+from vmconcepts.resources import Resources, Size
 
 SERVER = Machine("rack-1", "server", Resources(8, "16 GiB", "512 GiB"))
 MAC = Machine("mac", "laptop", Resources(8, "16 GiB", "512 GiB"), os="macOS")
+ARM_MAC = Machine("mac", "laptop", Resources(8, "16 GiB"), os="macOS", architecture="arm64")
 
 
-def esxi(**ratios):
+def esxi(**policy):
     """A fresh ESXi host on SERVER."""
-    return Hypervisor.named("ESXi").install_on(SERVER, **ratios)
+    return Hypervisor.named("ESXi").install_on(SERVER, **policy)
 
 
 class TestCreating:
-    """Creating a VM checks its name, OS and resources, and reserves its disk."""
+    """Creating a VM checks its name, OS, CPU and resources; a thin disk takes nothing yet."""
 
-    def test_create_reserves_disk_only(self):
-        """A created VM holds disk but no vCPUs or memory."""
+    def test_thin_disk_takes_nothing_until_written(self):
+        """A created VM on a thin disk holds no vCPUs, memory or host disk."""
         host = esxi()
-        host.create_vm("a", "Debian 12", Resources(2, "4 GiB", "100 GiB"))
-        assert host.used == Resources(0, "0 B", "100 GiB")
+        vm = host.create_vm("a", "Debian 12", Resources(2, "4 GiB", "100 GiB"))
+        assert host.usage().promised == Resources(0, "0 B", "100 GiB")
+        assert host.usage().in_use == Resources(0, "0 B")
+        assert vm.disk_used == Size(0)
+
+    def test_thick_disk_takes_it_all_at_once(self):
+        """A thick disk takes its whole size of host disk when the VM is created."""
+        host = esxi()
+        host.create_vm("a", "Debian 12", Resources(2, "4 GiB", "100 GiB"), disk="thick")
+        assert host.usage().in_use.disk == Size("100 GiB")
+
+    def test_unknown_provisioning_is_refused(self):
+        """A disk is thin or thick, nothing else."""
+        with pytest.raises(InvalidValueError, match="'thin' or 'thick', not 'sparse'"):
+            esxi().create_vm("a", "Debian 12", Resources(1, "1 GiB"), disk="sparse")
 
     def test_duplicate_name_is_refused(self):
         """Two VMs on one host cannot share a name."""
@@ -56,17 +76,24 @@ class TestCreating:
             esxi().create_vm(name, guest, res)
 
     @pytest.mark.parametrize(
-        ("res", "fragment"),
+        ("res", "disk", "fragment"),
         [
-            (Resources(9, "1 GiB"), "asks for 9 vCPUs but the host can hand out 8 in all"),
-            (Resources(1, "17 GiB"), "asks for 17 GiB of memory but the host has 16 GiB in all"),
-            (Resources(1, "1 GiB", "1 TiB"), "needs 1 TiB of disk but the host has 512 GiB free"),
+            (Resources(9, "1 GiB"), "thin", "asks for 9 vCPUs but the host has 8 hardware"),
+            (Resources(1, "17 GiB"), "thin", "asks for 17 GiB of memory but the host has 16 GiB"),
+            (Resources(1, "1 GiB", "1 TiB"), "thick", "needs 1 TiB of disk at once"),
         ],
     )
-    def test_vm_that_could_never_fit_is_refused(self, res, fragment):
+    def test_vm_that_could_never_fit_is_refused(self, res, disk, fragment):
         """A VM bigger than the whole host is refused at once, with the numbers."""
         with pytest.raises(NotEnoughResourcesError, match=fragment):
-            esxi().create_vm("big", "Debian 12", res)
+            esxi().create_vm("big", "Debian 12", res, disk=disk)
+
+    def test_thin_disks_may_promise_more_than_the_host_has(self):
+        """Thin disks can add up to more than the host's disk: nothing is taken until written."""
+        host = esxi()
+        for name in ("a", "b"):
+            host.create_vm(name, "Debian 12", Resources(1, "1 GiB", "500 GiB"))
+        assert host.usage().overcommitted == ("disk",)
 
     def test_vm_lookup(self):
         """VMs are found by name, with a suggestion for a near miss."""
@@ -78,25 +105,100 @@ class TestCreating:
             host.vm("wbe")
 
 
+class TestArchitecture:
+    """A guest runs natively only on its own CPU architecture; only an emulator runs another."""
+
+    def test_windows_10_on_apple_silicon_is_refused_with_what_works(self):
+        """Windows 10 (x86_64 only) in Parallels on an arm64 Mac: the message names what works."""
+        host = Hypervisor.named("Parallels").install_on(ARM_MAC)
+        with pytest.raises(IncompatibleArchitectureError) as caught:
+            host.create_vm("win10", "Windows 10", Resources(2, "4 GiB"))
+        message = str(caught.value)
+        assert "Windows 10 is built for x86_64 only" in message
+        assert "Windows 11 (it has an arm64 build)" in message
+        assert "an Intel Mac" in message
+
+    def test_windows_10_on_an_intel_mac_works(self):
+        """The same guest on an x86_64 Mac runs natively."""
+        vm = (
+            Hypervisor.named("Parallels")
+            .install_on(MAC)
+            .create_vm("win10", "Windows 10", Resources(2, "4 GiB"))
+        )
+        vm.start()
+        assert (vm.architecture, vm.emulated) == ("x86_64", False)
+
+    def test_windows_11_on_apple_silicon_is_arm64(self):
+        """Windows 11 has an arm64 build, so it runs natively on Apple silicon."""
+        vm = (
+            Hypervisor.named("Parallels")
+            .install_on(ARM_MAC)
+            .create_vm("win11", "Windows 11", Resources(2, "4 GiB"))
+        )
+        assert (vm.architecture, vm.emulated) == ("arm64", False)
+
+    def test_qemu_emulates_a_foreign_guest(self):
+        """QEMU runs an x86_64 guest on arm64 by emulation, and the repr says so."""
+        vm = (
+            Hypervisor.named("QEMU")
+            .install_on(ARM_MAC)
+            .create_vm("win10", "Windows 10", Resources(2, "4 GiB"))
+        )
+        assert vm.emulated
+        assert "(emulated x86_64)" in repr(vm)
+
+    def test_asking_for_a_foreign_architecture_without_an_emulator_is_refused(self):
+        """An explicit x86_64 guest on an arm64 host needs an emulator."""
+        host = Hypervisor.named("Fusion").install_on(ARM_MAC)
+        with pytest.raises(IncompatibleArchitectureError, match="does not emulate"):
+            host.create_vm("u", "Ubuntu 24.04", Resources(1, "1 GiB"), architecture="x86_64")
+
+    def test_a_hypervisor_refuses_a_cpu_it_does_not_run_on(self):
+        """VMware Workstation runs on x86_64 only; the message lists what runs on arm64."""
+        arm_pc = Machine(
+            "arm-pc", "laptop", Resources(8, "16 GiB"), os="Windows 11", architecture="arm64"
+        )
+        with pytest.raises(
+            IncompatibleArchitectureError, match=r"On arm64 you could use: .*Hyper-V"
+        ):
+            Hypervisor.named("Workstation").install_on(arm_pc)
+
+
 class TestSharing:
-    """Running VMs share vCPUs and memory; memory is not overcommitted by default."""
+    """Running VMs share vCPUs and memory; the host's policy says how far it may overcommit."""
+
+    def test_default_policy_overcommits_memory(self):
+        """By default, as real hypervisors, a host promises more memory than it has."""
+        host = esxi()
+        for name in ("a", "b", "c"):
+            host.create_vm(name, "Debian 12", Resources(2, "8 GiB")).start()
+        assert host.usage().promised.memory == Size("24 GiB")
+        assert host.usage().overcommitted == ("memory",)
+
+    def test_default_policy_overcommits_vcpus(self):
+        """Each vCPU is a thread the host schedules, with no cap of one per hardware thread."""
+        host = esxi()
+        for name in ("a", "b", "c"):
+            host.create_vm(name, "Debian 12", Resources(4, "1 GiB")).start()
+        assert host.pressure().vcpus == 12
 
     def test_seed_message(self):
-        """The refusal names the need, the free amount, the total and the fix."""
-        host = esxi()
+        """Strict policy: the refusal names the need, the free amount, the total and the fix."""
+        host = esxi(overcommit=Overcommit.strict())
         host.create_vm("linux", "Debian 12", Resources(2, "10 GiB")).start()
         win10 = host.create_vm("win10", "Windows 10", Resources(2, "8 GiB"))
         with pytest.raises(NotEnoughResourcesError) as caught:
             win10.start()
         assert str(caught.value) == (
-            "VM 'win10' needs 8 GiB of memory but the host has 6 GiB free of 16 GiB;"
-            " stop a VM or give it less memory."
+            "VM 'win10' needs 8 GiB of memory but the host has 6 GiB free of 16 GiB under its"
+            " policy (strict: nothing is promised beyond the hardware); stop a VM or give it"
+            " less memory."
         )
         assert win10.state == "created"
 
     def test_stopping_frees_memory(self):
-        """After one VM stops, another can take its memory."""
-        host = esxi()
+        """Under the strict policy, after one VM stops another can take its memory."""
+        host = esxi(overcommit=Overcommit.strict())
         first = host.create_vm("a", "Debian 12", Resources(1, "12 GiB"))
         second = host.create_vm("b", "Debian 12", Resources(1, "12 GiB"))
         first.start()
@@ -104,66 +206,155 @@ class TestSharing:
             second.start()
         first.stop()
         second.start()
-        assert host.used.memory == second.resources.memory
+        assert host.usage().promised.memory == second.resources.memory
 
     def test_paused_vm_keeps_its_memory(self):
-        """A paused VM still holds its memory and vCPUs."""
+        """A paused VM still holds its memory and the promise of its vCPUs."""
         host = esxi()
         vm = host.create_vm("a", "Debian 12", Resources(2, "4 GiB"))
         vm.start()
         vm.pause()
-        assert host.used == Resources(2, "4 GiB")
+        assert host.usage().promised == Resources(2, "4 GiB")
+        assert host.usage().in_use == Resources(0, "4 GiB")
 
     def test_vcpus_follow_the_ratio(self):
         """With vcpu_ratio 2, an 8-thread host runs 16 vCPUs and refuses the 17th."""
-        host = esxi(vcpu_ratio=2)
+        host = esxi(overcommit=Overcommit(vcpu_ratio=2))
         for index in range(4):
             host.create_vm(f"vm{index}", "Debian 12", Resources(4, "1 GiB")).start()
         extra = host.create_vm("extra", "Debian 12", Resources(1, "1 GiB"))
-        with pytest.raises(NotEnoughResourcesError, match=r"0 free of 16 \(8 hardware threads"):
+        with pytest.raises(
+            NotEnoughResourcesError, match="needs 1 vCPU but the host has 0 free of 16"
+        ):
             extra.start()
 
-    def test_vcpus_not_overcommitted_by_default(self):
-        """At ratio 1, vCPUs of running VMs never exceed hardware threads."""
-        host = esxi()
-        host.create_vm("a", "Debian 12", Resources(8, "1 GiB")).start()
-        with pytest.raises(NotEnoughResourcesError, match="needs 1 vCPU but the host has 0 free"):
-            host.create_vm("b", "Debian 12", Resources(1, "1 GiB")).start()
+    def test_memory_ratio_caps_the_promise(self):
+        """With memory_ratio 1.5, 24 GiB can be promised on 16 GiB, and no more."""
+        host = esxi(overcommit=Overcommit(memory_ratio=1.5))
+        host.create_vm("a", "Debian 12", Resources(1, "16 GiB")).start()
+        host.create_vm("b", "Debian 12", Resources(1, "8 GiB")).start()
+        with pytest.raises(NotEnoughResourcesError, match="0 B free of 24 GiB"):
+            host.create_vm("c", "Debian 12", Resources(1, "1 GiB")).start()
 
-    def test_memory_ratio_allows_overcommit(self):
-        """With memory_ratio 1.5, 24 GiB can be promised on 16 GiB."""
-        host = esxi(memory_ratio=1.5)
-        assert host.capacity.memory.bytes == 24 * 1024**3
-        host.create_vm("a", "Debian 12", Resources(1, "20 GiB")).start()
+    def test_bad_policy_is_refused(self):
+        """The policy must be an Overcommit."""
+        with pytest.raises(
+            InvalidValueError, match=r"Overcommit policy such as Overcommit\.strict\(\)"
+        ):
+            esxi(overcommit=2)
 
-    def test_disk_is_freed_by_delete_only(self):
-        """Stopping keeps the disk; deleting frees it."""
+    def test_thin_disk_grows_until_the_host_is_full(self):
+        """A thin disk takes host disk as the guest writes, and is refused past what is free."""
         host = esxi()
-        vm = host.create_vm("a", "Debian 12", Resources(1, "1 GiB", "500 GiB"))
+        a = host.create_vm("a", "Debian 12", Resources(1, "1 GiB", "400 GiB"))
+        b = host.create_vm("b", "Debian 12", Resources(1, "1 GiB", "400 GiB"))
+        a.start()
+        b.start()
+        a.use_disk("300 GiB")
+        with pytest.raises(NotEnoughResourcesError, match="has 212 GiB free of 512 GiB"):
+            b.use_disk("300 GiB")
+        assert b.disk_used == Size(0)
+        b.use_disk("200 GiB")
+        assert host.usage().in_use.disk == Size("500 GiB")
+
+    def test_a_guest_cannot_store_more_than_its_disk(self):
+        """use_disk beyond the virtual disk's size is bad input."""
+        vm = esxi().create_vm("a", "Debian 12", Resources(1, "1 GiB", "10 GiB"))
+        vm.start()
+        with pytest.raises(InvalidValueError, match="has a 10 GiB disk"):
+            vm.use_disk("11 GiB")
+
+    def test_deleting_gives_the_disk_back(self):
+        """Stopping keeps a thick disk; deleting frees it."""
+        host = esxi()
+        vm = host.create_vm("a", "Debian 12", Resources(1, "1 GiB", "500 GiB"), disk="thick")
         vm.start()
         vm.stop()
-        with pytest.raises(NotEnoughResourcesError, match="delete a VM or give it a smaller disk"):
-            host.create_vm("b", "Debian 12", Resources(1, "1 GiB", "100 GiB"))
+        with pytest.raises(NotEnoughResourcesError, match="delete a VM, give it a smaller disk"):
+            host.create_vm("b", "Debian 12", Resources(1, "1 GiB", "100 GiB"), disk="thick")
         vm.delete()
-        host.create_vm("b", "Debian 12", Resources(1, "1 GiB", "100 GiB"))
+        host.create_vm("b", "Debian 12", Resources(1, "1 GiB", "100 GiB"), disk="thick")
+
+
+class TestPressure:
+    """Overcommit costs only when guests use what was promised; then the quietest pay first."""
+
+    def three_busy_guests(self):
+        """Three 8 GiB guests on a 16 GiB host, each using 4 GiB."""
+        host = esxi()
+        vms = [host.create_vm(n, "Debian 12", Resources(2, "8 GiB")) for n in ("a", "b", "c")]
+        for vm in vms:
+            vm.start()
+            vm.use_memory("4 GiB")
+        return host, vms
+
+    def test_no_pressure_while_use_fits(self):
+        """Promising 24 GiB on 16 GiB costs nothing while the guests use 12 GiB."""
+        host, _ = self.three_busy_guests()
+        assert host.pressure().reclaimed == Size(0)
+
+    def test_noisy_neighbour_slows_the_quiet_guest(self):
+        """When one guest grows, memory is taken from the guest that was quiet longest."""
+        host, (_, b, c) = self.three_busy_guests()
+        c.use_memory("8 GiB")
+        b.use_memory("6 GiB")
+        pressure = host.pressure()
+        assert pressure.guest("a").reclaimed == Size("2 GiB")
+        assert pressure.guest("a").slowed
+        assert not pressure.guest("c").slowed
+
+    def test_a_guest_starts_using_all_its_memory(self):
+        """A started guest uses all it was given, the worst case, until told otherwise."""
+        host = esxi()
+        vm = host.create_vm("a", "Debian 12", Resources(1, "4 GiB"))
+        vm.start()
+        assert vm.memory_used == Size("4 GiB")
+        vm.stop()
+        assert vm.memory_used == Size(0)
+
+    def test_reclaimed_memory_keeps_the_guest_state(self):
+        """Memory taken back is swapped or ballooned, not lost: the guest still reads its data."""
+        host, (a, _, c) = self.three_busy_guests()
+        a.write_memory("key", "value")
+        c.use_memory("8 GiB")
+        host.create_vm("d", "Debian 12", Resources(1, "4 GiB")).start()
+        assert host.pressure().guest("a").slowed
+        assert a.read_memory("key") == "value"
+
+    def test_use_memory_beyond_what_was_given_is_refused(self):
+        """A guest cannot use more memory than its VM has."""
+        _, (a, _, _) = self.three_busy_guests()
+        with pytest.raises(InvalidValueError, match="was given 8 GiB"):
+            a.use_memory("9 GiB")
+
+    def test_unknown_guest_in_report(self):
+        """Asking the report for a VM that holds no memory is a clear error."""
+        host, _ = self.three_busy_guests()
+        with pytest.raises(InvalidValueError, match="no running or paused VM named 'z'"):
+            host.pressure().guest("z")
 
 
 class TestUsage:
     """The usage report adds up."""
 
     def test_report_numbers(self):
-        """Used plus free is the total."""
+        """Promised and in-use memory and disk follow the VMs."""
         host = esxi()
-        host.create_vm("a", "Debian 12", Resources(2, "4 GiB", "64 GiB")).start()
-        usage = host.usage()
-        assert usage == Usage(Resources(8, "16 GiB", "512 GiB"), Resources(2, "4 GiB", "64 GiB"))
-        assert usage.used + usage.free == usage.total
+        vm = host.create_vm("a", "Debian 12", Resources(2, "4 GiB", "64 GiB"))
+        vm.start()
+        vm.use_memory("1 GiB")
+        vm.use_disk("10 GiB")
+        assert host.usage() == Usage(
+            Resources(2, "4 GiB", "64 GiB"),
+            Resources(2, "1 GiB", "10 GiB"),
+            Resources(8, "16 GiB", "512 GiB"),
+        )
 
     def test_report_text(self):
         """The report prints as a table with one row per resource."""
         lines = str(esxi().usage()).splitlines()
-        assert lines[0].split() == ["used", "free", "total"]
-        assert lines[2].split() == ["memory", "0", "B", "16", "GiB", "16", "GiB"]
+        assert lines[0].split() == ["promised", "in", "use", "hardware"]
+        assert lines[2].split() == ["memory", "0", "B", "0", "B", "16", "GiB"]
 
 
 class TestStack:

@@ -3,6 +3,7 @@
 import pytest
 
 from vmconcepts.errors import (
+    IncompatibleArchitectureError,
     IncompatibleKernelError,
     InvalidValueError,
     UnknownProductError,
@@ -12,6 +13,7 @@ from vmconcepts.host import Host
 from vmconcepts.hypervisor import Hypervisor
 from vmconcepts.infrastructure import Machine
 from vmconcepts.operating_system import OperatingSystem
+from vmconcepts.overcommit import Overcommit
 from vmconcepts.resources import Resources
 
 RES = Resources(8, "16 GiB", "512 GiB")
@@ -34,7 +36,8 @@ class TestCatalogue:
             ("Parallels Desktop for Mac", 2),
             ("Microsoft Hyper-V", 1),
             ("Xen", 1),
-            ("AWS Nitro Hypervisor", 1),
+            ("AWS Nitro Hypervisor", None),
+            ("Apple Virtualization.framework", None),
             ("KVM", None),
             ("bhyve", None),
             ("QEMU", None),
@@ -45,16 +48,40 @@ class TestCatalogue:
         """Each product has the type its source gives, or none when it has no agreed type."""
         assert Hypervisor.named(name).type == kind
 
-    @pytest.mark.parametrize("name", ["KVM", "bhyve"])
+    @pytest.mark.parametrize("name", ["KVM", "bhyve", "Nitro"])
     def test_disputed_entries_say_so(self, name):
-        """KVM and bhyve are marked disputed, in the flag and in the words."""
+        """KVM, bhyve and the KVM-based Nitro are marked disputed, in the flag and in the words."""
         entry = Hypervisor.named(name)
         assert entry.disputed
         assert "disputed" in entry.classification
 
-    def test_only_kvm_and_bhyve_are_disputed(self):
+    def test_only_kvm_and_its_kin_are_disputed(self):
         """No other entry is marked disputed."""
-        assert {h.name for h in CATALOGUE if h.disputed} == {"KVM", "bhyve"}
+        assert {h.name for h in CATALOGUE if h.disputed} == {
+            "KVM",
+            "bhyve",
+            "AWS Nitro Hypervisor",
+        }
+
+    def test_nitro_cites_the_whitepaper_for_kvm(self):
+        """Nitro's KVM basis is cited to AWS's Nitro security whitepaper, not the User Guide."""
+        source = Hypervisor.named("Nitro").source
+        assert "The Security Design of the AWS Nitro System" in source
+
+    def test_apple_frameworks_are_user_space_apis(self):
+        """Virtualization.framework is an API apps call, drawn above macOS, not in its kernel."""
+        entry = Hypervisor.named("Virtualization.framework")
+        assert entry.installs == "on a host OS"
+        assert "user-space" in entry.classification
+        assert "kernel" not in entry.classification
+
+    def test_only_qemu_emulates(self):
+        """Only QEMU runs a guest of another architecture, by translating it."""
+        assert [h.name for h in CATALOGUE if h.emulates] == ["QEMU"]
+
+    def test_no_entry_is_left_unsourced(self):
+        """Every classification names a source; none says 'no primary source checked yet'."""
+        assert not [h.name for h in CATALOGUE if "no primary source checked" in h.source]
 
     def test_qemu_and_firecracker_are_what_facts_says(self):
         """QEMU is an emulator and virtualizer; Firecracker is a VMM on KVM."""
@@ -86,7 +113,7 @@ class TestCatalogue:
             ("parallels", "Parallels Desktop for Mac"),
             ("HYPER-V", "Microsoft Hyper-V"),
             ("nitro", "AWS Nitro Hypervisor"),
-            ("Hypervisor.framework", "Apple Virtualization.framework"),
+            ("Virtualization.framework", "Apple Virtualization.framework"),
             ("  kvm ", "KVM"),
         ],
     )
@@ -103,6 +130,8 @@ class TestCatalogue:
 
 def expected_to_fit(hypervisor, machine):
     """The rule, written out again: type 1 on bare metal, the rest on a suitable host OS."""
+    if machine.architecture not in hypervisor.host_architectures:
+        return False
     if hypervisor.installs == "on the hardware":
         return machine.os is None
     return machine.os is not None and hypervisor.runs_on(machine.os.family)
@@ -120,7 +149,9 @@ class TestInstalling:
             assert isinstance(host, Host)
             assert host.hypervisor is hypervisor
         else:
-            with pytest.raises((WrongLayerError, IncompatibleKernelError)):
+            with pytest.raises(
+                (WrongLayerError, IncompatibleKernelError, IncompatibleArchitectureError)
+            ):
                 hypervisor.install_on(machine)
 
     def test_type_2_on_bare_metal_explains(self):
@@ -160,6 +191,12 @@ class TestInstalling:
     def test_bad_ratios_are_refused(self, ratio):
         """Overcommit ratios are finite numbers of at least 1."""
         with pytest.raises(InvalidValueError, match="ratio"):
-            Hypervisor.named("ESXi").install_on(MACHINES[0], vcpu_ratio=ratio)
+            Overcommit(vcpu_ratio=ratio)
         with pytest.raises(InvalidValueError, match="ratio"):
-            Hypervisor.named("ESXi").install_on(MACHINES[0], memory_ratio=ratio)
+            Overcommit(memory_ratio=ratio)
+
+    def test_esxi_refuses_an_arm_server(self):
+        """ESXi runs on x86_64 servers; on arm64 the message lists what runs there."""
+        arm = Machine("graviton", "server", RES, architecture="arm64")
+        with pytest.raises(IncompatibleArchitectureError, match=r"could use: .*Xen"):
+            Hypervisor.named("ESXi").install_on(arm)

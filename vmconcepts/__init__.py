@@ -15,6 +15,7 @@ from vmconcepts.cloud import (
     Instance,
     InstanceType,
     Server,
+    ServerState,
     Tenancy,
     Utilisation,
 )
@@ -68,6 +69,7 @@ if TYPE_CHECKING:
         Exercise,
         HypervisorTypesExercise,
         IsolationExercise,
+        OvercommitExercise,
         PlacementExercise,
         Solution,
         Verdict,
@@ -80,6 +82,7 @@ from vmconcepts.host import Host, Usage
 from vmconcepts.hypervisor import Hypervisor
 from vmconcepts.infrastructure import Machine
 from vmconcepts.operating_system import Kernel, OperatingSystem
+from vmconcepts.overcommit import GuestMemory, Overcommit, Pressure, reclaim
 from vmconcepts.resources import Resources, Size, as_size
 from vmconcepts.virtual_machine import VirtualMachine
 
@@ -111,6 +114,7 @@ __all__ = [
     "Exercise",
     "Figure",
     "Finding",
+    "GuestMemory",
     "Host",
     "Hypervisor",
     "HypervisorTypesExercise",
@@ -133,9 +137,13 @@ __all__ = [
     "NoSuchFileError",
     "NotEnoughResourcesError",
     "OperatingSystem",
+    "Overcommit",
+    "OvercommitExercise",
     "PlacementExercise",
+    "Pressure",
     "Resources",
     "Server",
+    "ServerState",
     "Size",
     "Solution",
     "Stack",
@@ -159,6 +167,7 @@ __all__ = [
     "in_webassembly",
     "instances_per_host",
     "linux_vm_engine",
+    "reclaim",
     "side_by_side",
 ]
 
@@ -171,7 +180,9 @@ _EXERCISE_NAMES = frozenset(
         "Exercise",
         "HypervisorTypesExercise",
         "IsolationExercise",
+        "OvercommitExercise",
         "PlacementExercise",
+        "Pressure",
         "Solution",
         "Verdict",
         "VMFitExercise",

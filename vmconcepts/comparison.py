@@ -7,7 +7,10 @@ side by side with those conditions, never divided into a "times faster".
 
 The one structural difference that holds whatever the numbers: a VM boots its own
 guest kernel before the app can start, and a container does not; the container's
-isolation is set up by the already-running host kernel (namespaces and cgroups).
+isolation is set up by the already-running host kernel (namespaces and cgroups). Neither
+boundary is unbreakable: containers have escaped through their runtime (runc,
+CVE-2019-5736), and guests through a hypervisor's emulated device (QEMU's floppy
+controller, "VENOM", CVE-2015-3456).
 
 Examples:
     >>> from vmconcepts.resources import Resources
@@ -154,7 +157,7 @@ class Measurement:
 
         Examples:
             >>> print(NAMESPACE_SETUP.cite())
-            8-10 ms: creating a container's namespaces. Source: arXiv 2602.15214 (2026 preprint). Conditions: one measurement in one study, not a norm.
+            8-10 ms: creating a container's namespaces. Source: arXiv 2602.15214 (2026 preprint). Conditions: Docker inside 2-vCPU cloud VMs; one measurement in one study, not a norm.
         """
         source = self.source if self.source is not None else "none (an assumption)"
         text = f"{self}: {self.what}. Source: {source}. Conditions: {self.conditions}."
@@ -208,7 +211,11 @@ class Finding:
 
 _FIRECRACKER_SPEC = "Firecracker docs/SPECIFICATION.md, checked in its CI"
 _FIRECRACKER_HOSTS = "m5d.metal and m6g.metal hosts"
+# SPECIFICATION.md: the m5d.metal host runs with hyperthreading disabled.
+_FIRECRACKER_SPEC_HOSTS = "m5d.metal (hyperthreading off) and m6g.metal hosts"
 _PREPRINT = "arXiv 2602.15214 (2026 preprint)"
+# The preprint ran Docker inside cloud VMs, so its container figures sit on a hypervisor.
+_PREPRINT_SETUP = "Docker inside 2-vCPU cloud VMs; one measurement in one study, not a norm"
 _LIGHTVM = 'Manco et al., "My VM is Lighter (and Safer) than your Container", SOSP 2017'
 
 #: Firecracker's guest boot: from the VMM's start call to the guest's /sbin/init.
@@ -217,8 +224,14 @@ FIRECRACKER_BOOT = Measurement(
     "ms",
     "VMM start to guest /sbin/init",
     _FIRECRACKER_SPEC,
-    f"{_FIRECRACKER_HOSTS}; serial console off; minimal guest kernel and root filesystem",
+    f"a 1 vCPU, 128 MiB microVM on {_FIRECRACKER_SPEC_HOSTS}; serial console off; a"
+    " minimal, Firecracker-tuned guest kernel and a minimal root filesystem",
     bound="at most",
+    caveat=(
+        "Firecracker loads the guest kernel itself, from an uncompressed kernel image"
+        " (Firecracker docs/getting-started.md), so no BIOS or UEFI firmware runs first;"
+        " the figure says nothing about VMs that boot through firmware"
+    ),
 )
 
 #: Firecracker's own memory use beside the guest's memory.
@@ -237,7 +250,7 @@ FIRECRACKER_VMM_START = Measurement(
     "CPU ms",
     "VMM process start to its API socket being ready",
     _FIRECRACKER_SPEC,
-    _FIRECRACKER_HOSTS,
+    _FIRECRACKER_SPEC_HOSTS,
     bound="at most",
 )
 
@@ -250,31 +263,31 @@ FIRECRACKER_CREATION_RATE = Measurement(
     "180 per second on a 36-core host",
 )
 
-#: One study's Docker start time on an SSD.
+#: One study's Docker start time on an SSD, measured inside 2-vCPU cloud VMs.
 DOCKER_START_SSD = Measurement(
     0.57,
     "s",
     "starting a Docker container, whole engine path",
     _PREPRINT,
-    "SSD storage; one measurement in one study, not a norm",
+    f"SSD storage; {_PREPRINT_SETUP}",
 )
 
-#: The same study's Docker start time on a hard disk.
+#: The same study's Docker start time on a hard disk, inside the same cloud VMs.
 DOCKER_START_HDD = Measurement(
     1.16,
     "s",
     "starting a Docker container, whole engine path",
     _PREPRINT,
-    "HDD storage; one measurement in one study, not a norm",
+    f"HDD storage; {_PREPRINT_SETUP}",
 )
 
-#: Creating the namespaces of a container, the kernel part of its start.
+#: Creating the namespaces of a container, the kernel part of its start (same study).
 NAMESPACE_SETUP = Measurement(
     8,
     "ms",
     "creating a container's namespaces",
     _PREPRINT,
-    "one measurement in one study, not a norm",
+    _PREPRINT_SETUP,
     upper=10,
 )
 
@@ -335,7 +348,7 @@ class InstanceProfile:
         >>> FIRECRACKER_MICROVM
         InstanceProfile('Firecracker microVM', boots_guest_kernel=True)
         >>> DOCKER_CONTAINER.isolation
-        'the shared host kernel: namespaces give each container its own view, cgroups limit what it uses'
+        'the shared host kernel: namespaces give each container its own view, cgroups limit what it uses, and every container calls the same kernel'
     """
 
     name: str
@@ -376,20 +389,22 @@ FIRECRACKER_MICROVM = InstanceProfile(
     "Firecracker microVM",
     boots_guest_kernel=True,
     isolation=(
-        "hardware virtualization: each microVM runs its own guest kernel on KVM, "
-        "and the hypervisor keeps guests apart"
+        "hardware virtualization: each microVM runs its own guest kernel on KVM and talks to"
+        " the host through KVM and a few emulated devices, a smaller surface than a kernel's"
+        " system calls, though not an unbreakable one"
     ),
     start=(FIRECRACKER_VMM_START, FIRECRACKER_BOOT),
     memory_overhead=FIRECRACKER_MEMORY_OVERHEAD,
 )
 
-#: A Docker container: the host kernel sets up namespaces and cgroups for it.
+#: A Docker container with its default runtime, runc: the host kernel sets up namespaces and
+#: cgroups for it.
 DOCKER_CONTAINER = InstanceProfile(
     "Docker container",
     boots_guest_kernel=False,
     isolation=(
         "the shared host kernel: namespaces give each container its own view, "
-        "cgroups limit what it uses"
+        "cgroups limit what it uses, and every container calls the same kernel"
     ),
     start=(NAMESPACE_SETUP, DOCKER_START_SSD),
     memory_overhead=_assumed_zero("per-container memory beyond the app", _NO_SOURCE),
@@ -397,8 +412,8 @@ DOCKER_CONTAINER = InstanceProfile(
         0,
         "MiB",
         "memory of a guest kernel",
-        "by construction: a container has no kernel of its own",
-        "any container",
+        "by construction: runc, Docker's default runtime, runs the container on the host's kernel",
+        "a Docker container with runc; gVisor and Kata Containers add a kernel of their own",
         bound="exactly",
     ),
 )
@@ -522,17 +537,22 @@ class Comparison:
             does not, so the kernel boot is the step a container skips.
               Firecracker microVM:
               - at most 8 CPU ms: VMM process start to its API socket being ready. Source:
-                Firecracker docs/SPECIFICATION.md, checked in its CI. Conditions: m5d.metal and
-                m6g.metal hosts.
+                Firecracker docs/SPECIFICATION.md, checked in its CI. Conditions: m5d.metal
+                (hyperthreading off) and m6g.metal hosts.
               - at most 125 ms: VMM start to guest /sbin/init. Source: Firecracker
-                docs/SPECIFICATION.md, checked in its CI. Conditions: m5d.metal and m6g.metal hosts;
-                serial console off; minimal guest kernel and root filesystem.
+                docs/SPECIFICATION.md, checked in its CI. Conditions: a 1 vCPU, 128 MiB microVM on
+                m5d.metal (hyperthreading off) and m6g.metal hosts; serial console off; a minimal,
+                Firecracker-tuned guest kernel and a minimal root filesystem. Caveat: Firecracker
+                loads the guest kernel itself, from an uncompressed kernel image (Firecracker
+                docs/getting-started.md), so no BIOS or UEFI firmware runs first; the figure says
+                nothing about VMs that boot through firmware.
               Docker container:
               - 8-10 ms: creating a container's namespaces. Source: arXiv 2602.15214 (2026
-                preprint). Conditions: one measurement in one study, not a norm.
-              - about 0.57 s: starting a Docker container, whole engine path. Source: arXiv
-                2602.15214 (2026 preprint). Conditions: SSD storage; one measurement in one study,
+                preprint). Conditions: Docker inside 2-vCPU cloud VMs; one measurement in one study,
                 not a norm.
+              - about 0.57 s: starting a Docker container, whole engine path. Source: arXiv
+                2602.15214 (2026 preprint). Conditions: SSD storage; Docker inside 2-vCPU cloud VMs;
+                one measurement in one study, not a norm.
               These figures come from different setups; do not divide one by another.
             <BLANKLINE>
             Memory per instance beyond the app:
@@ -543,9 +563,10 @@ class Comparison:
             <BLANKLINE>
             Isolation boundary:
               Firecracker microVM: hardware virtualization: each microVM runs its own guest kernel
-                on KVM, and the hypervisor keeps guests apart
+                on KVM and talks to the host through KVM and a few emulated devices, a smaller
+                surface than a kernel's system calls, though not an unbreakable one
               Docker container: the shared host kernel: namespaces give each container its own view,
-                cgroups limit what it uses
+                cgroups limit what it uses, and every container calls the same kernel
             <BLANKLINE>
             Assumed, with no source (replace with your own): memory of the guest kernel and OS;
             per-container memory beyond the app.

@@ -7,10 +7,24 @@ mechanisms: *namespaces* give each container its own view of the system (its own
 process IDs, network, mounts, hostname, ...), and a *cgroup* limits what it may use
 (CPU time, memory, number of processes).
 
+This is the container that runc, Docker's default runtime, makes. Two kinds of runtime
+put a kernel of their own between the container and the host's, and the model leaves
+them out: gVisor serves the container's system calls from a kernel that runs in user
+space, its Sentry (gvisor.dev), and Kata Containers runs each pod in a lightweight VM
+with its own guest kernel (katacontainers.io).
+
 Sharing the kernel has a consequence: a Linux image needs a Linux kernel. On macOS or
 Windows, a Linux container therefore needs a Linux VM underneath, which is what Docker
 Desktop sets up; `ContainerEngine.run` refuses and says so, and `linux_vm_engine` builds
 that VM.
+
+A container shares the CPU too, so an image is built for one architecture. An image for
+another one runs only under emulation, which is slower: the Linux kernel's binfmt_misc
+hands each foreign program to a registered emulator, usually QEMU in user mode, and
+Docker Desktop can use Apple's Rosetta instead (Docker Docs, "Multi-platform builds";
+Docker Desktop settings). An engine emulates only if such an emulator is registered:
+Docker Desktop registers QEMU by default (BuildKit docs, "Multi-platform"), a plain
+Docker Engine on Linux only if someone registered it. ``emulation=True`` says so.
 
 Namespace and cgroup names follow the Linux manual pages namespaces(7) and cgroups(7)
 and the kernel's cgroup v2 documentation (Documentation/admin-guide/cgroup-v2.rst).
@@ -41,7 +55,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vmconcepts.architecture import ARCHITECTURES
+from vmconcepts._text import counted
+from vmconcepts.architecture import Architecture, check_architecture
 from vmconcepts.diagram import Layer, LayerKind, Stack
 from vmconcepts.errors import (
     IncompatibleArchitectureError,
@@ -105,22 +120,21 @@ class Image:
         Image(name='nginx', kernel='linux', architecture='x86_64')
         >>> Image("iis", kernel="windows").kernel
         'windows'
+        >>> Image("nginx", architecture="amd64")
+        Traceback (most recent call last):
+        ...
+        vmconcepts.errors.InvalidValueError: unknown architecture 'amd64' for image 'nginx' (for amd64 write 'x86_64': names here are EC2's); known: x86_64, arm64
     """
 
     name: str
     kernel: str = "linux"
-    architecture: str = "x86_64"
+    architecture: Architecture = "x86_64"
 
     def __post_init__(self) -> None:
         """Check the name, kernel family and architecture."""
         _check_name("an image", self.name)
         Kernel(self.kernel)  # refuses an unknown family with the library's message
-        if self.architecture not in ARCHITECTURES:
-            msg = (
-                f"unknown architecture {self.architecture!r} for image {self.name!r}; "
-                f"known: {', '.join(ARCHITECTURES)}"
-            )
-            raise InvalidValueError(msg)
+        check_architecture(self.architecture, f"image {self.name!r}")
 
 
 @dataclass(frozen=True)
@@ -230,32 +244,47 @@ class CgroupLimits:
 class Container:
     """A running container: an app from an image, in its own namespaces and cgroup.
 
-    Containers are made by `ContainerEngine.run`, not directly.
+    Containers are made by `ContainerEngine.run`, not directly. ``emulated`` is True
+    when the image was built for another CPU architecture than the engine's, so an
+    emulator translates its programs; the repr shows it only then.
 
     Examples:
         >>> from vmconcepts.infrastructure import Machine
         >>> from vmconcepts.resources import Resources
         >>> host = Machine("pc", "desktop", Resources(8, "16 GiB"), os="Fedora")
-        >>> web = ContainerEngine(host).run(Image("nginx"), "web")
+        >>> engine = ContainerEngine(host, emulation=True)
+        >>> web = engine.run(Image("nginx"), "web")
         >>> web
         Container('web', image='nginx', kernel=Kernel('linux'))
-        >>> web.kernel is host.os.kernel
-        True
+        >>> web.kernel is host.os.kernel, web.emulated
+        (True, False)
+        >>> engine.run(Image("arm-tool", architecture="arm64"), "tool")
+        Container('tool', image='arm-tool', kernel=Kernel('linux'), emulated=True)
     """
 
     def __init__(
-        self, name: str, image: Image, engine: ContainerEngine, limits: CgroupLimits
+        self,
+        name: str,
+        image: Image,
+        engine: ContainerEngine,
+        limits: CgroupLimits,
+        *,
+        emulated: bool = False,
     ) -> None:
         """Store the container's parts; use `ContainerEngine.run` to make one."""
         self.name = name
         self.image = image
         self.engine = engine
         self.limits = limits
+        self.emulated = emulated
         self.namespaces = tuple(Namespace(kind, name) for kind in NAMESPACE_KINDS)
 
     def __repr__(self) -> str:
-        """Name the container, its image and the kernel it shares."""
-        return f"Container({self.name!r}, image={self.image.name!r}, kernel={self.kernel!r})"
+        """Name the container, its image and the kernel it shares, and say if it is emulated."""
+        emulated = ", emulated=True" if self.emulated else ""
+        return (
+            f"Container({self.name!r}, image={self.image.name!r}, kernel={self.kernel!r}{emulated})"
+        )
 
     @property
     def kernel(self) -> Kernel:
@@ -300,16 +329,24 @@ class Container:
 class ContainerEngine:
     """A container engine installed on an operating system, running containers on its kernel.
 
+    The engine's CPU architecture is its host's: the machine's, or for a VM the guest's.
+
     Args:
         host: Where the engine is installed: a machine with an OS, or a VM, whose guest
             OS then provides the kernel (see `linux_vm_engine`).
         name: The engine's name, "Docker Engine" by default.
-        architecture: The host's CPU: "x86_64" (default) or "arm64".
+        emulation: Whether an emulator for other architectures is registered with the
+            kernel's binfmt_misc, as QEMU is in Docker Desktop's VM. False by default: on
+            a plain Linux host someone must register it first, e.g. with the
+            ``tonistiigi/binfmt`` image that Docker's documentation uses (Docker Docs,
+            "Multi-platform builds").
 
     Raises:
-        IncompatibleKernelError: If the machine is bare metal: an engine needs an OS kernel.
-        InvalidValueError: If the architecture is unknown or `host` is neither a `Machine`
-            nor a `VirtualMachine`.
+        IncompatibleKernelError: If the machine is bare metal (an engine needs an OS
+            kernel), or emulation is asked of a kernel that is not Linux (binfmt_misc is
+            a Linux feature).
+        InvalidValueError: If `host` is neither a `Machine` nor a `VirtualMachine`, or
+            `emulation` is not True or False.
 
     Examples:
         >>> from vmconcepts.infrastructure import Machine
@@ -326,7 +363,8 @@ class ContainerEngine:
         self,
         host: Machine | VirtualMachine,
         name: str = "Docker Engine",
-        architecture: str = "x86_64",
+        *,
+        emulation: bool = False,
     ) -> None:
         """Install the engine on `host`'s operating system."""
         if isinstance(host, VirtualMachine):
@@ -339,8 +377,8 @@ class ContainerEngine:
             msg = f"a container engine is installed on a Machine or a VirtualMachine, not {host!r}"
             raise InvalidValueError(msg)
         _check_name("a container engine", name)
-        if architecture not in ARCHITECTURES:
-            msg = f"unknown architecture {architecture!r}; known: {', '.join(ARCHITECTURES)}"
+        if not isinstance(emulation, bool):
+            msg = f"emulation is True or False (is an emulator registered?), not {emulation!r}"
             raise InvalidValueError(msg)
         if os is None:
             msg = (
@@ -348,19 +386,24 @@ class ContainerEngine:
                 "install a host OS first, e.g. machine.with_os('Ubuntu 24.04')"
             )
             raise IncompatibleKernelError(msg)
+        if emulation and os.family != "linux":
+            msg = (
+                f"emulation here means an emulator registered with binfmt_misc, a Linux kernel"
+                f" feature, but {self.where} has a {os.family} kernel; run the engine in a Linux"
+                " VM (linux_vm_engine) or use images built for this CPU"
+            )
+            raise IncompatibleKernelError(msg)
         self.host = host
         self.os: OperatingSystem = os
         self.name = name
-        self.architecture = architecture
+        self.architecture: Architecture = host.architecture
+        self.emulation = emulation
         self._containers: dict[str, Container] = {}
 
     def __repr__(self) -> str:
         """Name the engine, its host and how many containers it runs."""
-        count = len(self._containers)
-        return (
-            f"ContainerEngine({self.name!r} on {self.where}, "
-            f"{count} container{'' if count == 1 else 's'})"
-        )
+        count = counted(len(self._containers), "container")
+        return f"ContainerEngine({self.name!r} on {self.where}, {count})"
 
     @property
     def kernel(self) -> Kernel:
@@ -400,10 +443,14 @@ class ContainerEngine:
         Returns:
             The running container.
 
+        An image built for another CPU architecture than the engine's runs emulated,
+        and slower, if the engine has an emulator registered (``emulation=True``).
+
         Raises:
             IncompatibleKernelError: If the image needs another kernel than the host's, such
                 as a Linux image on macOS; the message says to use a Linux VM.
-            IncompatibleArchitectureError: If the image is built for another CPU.
+            IncompatibleArchitectureError: If the image is built for another CPU and the
+                engine has no emulator registered; the message says what works.
             InvalidValueError: If the name is taken or an argument has the wrong type.
 
         Examples:
@@ -414,6 +461,11 @@ class ContainerEngine:
             Traceback (most recent call last):
             ...
             vmconcepts.errors.IncompatibleKernelError: image 'nginx' needs a linux kernel, but laptop 'mac' running macOS has a darwin kernel, and a container shares its host's kernel. Run a Linux VM on this machine and the engine inside it, as Docker Desktop does: linux_vm_engine(machine).
+            >>> server = Machine("rack-1", "server", Resources(16, "64 GiB"), os="Debian 12")
+            >>> ContainerEngine(server).run(Image("tool", architecture="arm64"), "tool")
+            Traceback (most recent call last):
+            ...
+            vmconcepts.errors.IncompatibleArchitectureError: image 'tool' is built for arm64, but server 'rack-1' running Debian 12 has an x86_64 CPU, and Docker Engine there has no emulator registered. Use an image built for x86_64, or a multi-platform image that includes x86_64; or register QEMU with the kernel's binfmt_misc, so that arm64 programs run emulated, more slowly: ContainerEngine(host, emulation=True).
         """
         if not isinstance(image, Image):
             msg = f"run() needs an Image such as Image('nginx'), not {image!r}"
@@ -439,16 +491,21 @@ class ContainerEngine:
                 f"{self.kernel.family} kernel, and a container shares its host's kernel. {advice}"
             )
             raise IncompatibleKernelError(msg)
-        if image.architecture != self.architecture:
+        emulated = image.architecture != self.architecture
+        if emulated and not self.emulation:
             msg = (
-                f"image {image.name!r} is built for {image.architecture}, but {self.where} has "
-                f"an {self.architecture} CPU; use an image built for {self.architecture}"
+                f"image {image.name!r} is built for {image.architecture}, but {self.where} has"
+                f" an {self.architecture} CPU, and {self.name} there has no emulator registered."
+                f" Use an image built for {self.architecture}, or a multi-platform image that"
+                f" includes {self.architecture}; or register QEMU with the kernel's binfmt_misc,"
+                f" so that {image.architecture} programs run emulated, more slowly:"
+                " ContainerEngine(host, emulation=True)."
             )
             raise IncompatibleArchitectureError(msg)
         if name in self._containers:
             msg = f"a container named {name!r} already runs on {self.name}; choose another name"
             raise InvalidValueError(msg)
-        container = Container(name, image, self, limits)
+        container = Container(name, image, self, limits, emulated=emulated)
         self._containers[name] = container
         return container
 
@@ -477,7 +534,8 @@ class ContainerEngine:
 
         In a VM, the drawing shows the host's layers up to the hypervisor, then this VM
         only: other VMs (and, under Hyper-V, the Windows root partition) are left out so
-        the column stays readable.
+        the column stays readable. An emulated container is labelled with its image's
+        architecture, e.g. "old (x86_64, emulated)".
 
         Examples:
             >>> from vmconcepts.infrastructure import Machine
@@ -502,12 +560,23 @@ class ContainerEngine:
             )
         stack = stack.with_row(Layer(self.name, LayerKind.CONTAINER_ENGINE))
         if self._containers:
-            stack = stack.with_row(*(Layer(name, LayerKind.CONTAINER) for name in self._containers))
+            stack = stack.with_row(
+                *(Layer(_label(box), LayerKind.CONTAINER) for box in self._containers.values())
+            )
         return stack
 
 
-# The hypervisor `linux_vm_engine` uses by default, by host kernel family: the one that
-# comes with the OS. Real products (Docker Desktop and others) make their own choice.
+def _label(container: Container) -> str:
+    """A container's name, with its image's architecture when it runs emulated."""
+    if container.emulated:
+        return f"{container.name} ({container.image.architecture}, emulated)"
+    return container.name
+
+
+# What `linux_vm_engine` runs its VM with by default, by host kernel family: the
+# virtualization that comes with the OS. On macOS that is Apple's Virtualization.framework,
+# a user-space API to the hypervisor support in macOS's kernel (XNU; the family is called
+# "darwin" here, as in Python's sys.platform). Real products make their own choice.
 _BUILT_IN_HYPERVISOR = {
     "darwin": "Apple Virtualization.framework",
     "windows": "Microsoft Hyper-V",
@@ -515,30 +584,42 @@ _BUILT_IN_HYPERVISOR = {
     "freebsd": "bhyve",
 }
 
+# Docker Desktop's Linux VM is built with LinuxKit (linuxkit/linuxkit ADOPTERS.md); it is
+# not a distribution with a name of its own, so the model calls it what it is.
+_LINUXKIT = OperatingSystem("LinuxKit Linux", Kernel("linux"))
+
 
 def linux_vm_engine(
     machine: Machine,
     *,
     hypervisor: Hypervisor | str | None = None,
-    guest_os: OperatingSystem | str = "Alpine Linux",
+    guest_os: OperatingSystem | str | None = None,
     resources: Resources | None = None,
-    architecture: str = "x86_64",
+    emulation: bool = True,
 ) -> ContainerEngine:
     """Set up what Docker Desktop sets up: a Linux VM on `machine`, with the engine inside.
 
     Linux containers need a Linux kernel. On macOS or Windows there is none, so a
     hypervisor runs a small Linux VM and the container engine runs in that VM's guest
-    OS; the containers share the VM's kernel, not the machine's.
+    OS; the containers share the VM's kernel, not the machine's. The VM has the
+    machine's CPU architecture, and so does the engine: give an Apple silicon Mac
+    ``architecture="arm64"``.
 
     Args:
         machine: The machine, e.g. a Mac.
-        hypervisor: Which hypervisor to run the VM with; by default the one built into
-            the host OS (Apple Virtualization.framework on macOS, Hyper-V on Windows,
-            KVM on Linux, bhyve on FreeBSD).
-        guest_os: A Linux OS for the VM; any Linux from the catalogue works.
+        hypervisor: Which hypervisor to run the VM with; by default the one that comes
+            with the host OS: Apple's Virtualization.framework on macOS (a user-space API
+            to the hypervisor support in macOS's kernel, XNU), Hyper-V on Windows, KVM on
+            Linux, bhyve on FreeBSD.
+        guest_os: A Linux OS for the VM. By default a Linux built with LinuxKit, as
+            Docker Desktop's VM is (linuxkit/linuxkit ADOPTERS.md); any Linux from the
+            catalogue works too.
         resources: What the VM gets; 2 vCPUs, 2 GiB memory and 32 GiB disk by default,
             an example size rather than any product's setting.
-        architecture: The CPU of the machine, and so of the VM: "x86_64" or "arm64".
+        emulation: Whether the VM's kernel has an emulator registered for images built
+            for another CPU. True by default: Docker Desktop registers QEMU with
+            binfmt_misc (BuildKit docs, "Multi-platform"), and on Apple silicon it can
+            use Rosetta instead (Docker Desktop settings).
 
     Returns:
         A container engine installed in the running Linux VM, which is named "linux-vm".
@@ -553,29 +634,35 @@ def linux_vm_engine(
     Examples:
         >>> from vmconcepts.infrastructure import Machine
         >>> from vmconcepts.resources import Resources
-        >>> mac = Machine("mac", "laptop", Resources(8, "16 GiB", "512 GiB"), os="macOS")
-        >>> engine = linux_vm_engine(mac, architecture="arm64")
+        >>> mac = Machine("mac", "laptop", Resources(8, "16 GiB", "512 GiB"), os="macOS", architecture="arm64")
+        >>> engine = linux_vm_engine(mac)
         >>> web = engine.run(Image("nginx", architecture="arm64"), "web")
-        >>> web.kernel is mac.os.kernel, web.kernel.family
-        (False, 'linux')
+        >>> web.kernel is mac.os.kernel, web.kernel.family, engine.architecture
+        (False, 'linux', 'arm64')
+        >>> engine.run(Image("old-app", architecture="x86_64"), "old")
+        Container('old', image='old-app', kernel=Kernel('linux'), emulated=True)
         >>> print(engine.stack().to_text())
         Containers in VM 'linux-vm' on laptop 'mac'
-        +---------------------------------------------------------+
-        |                           web                           |
-        +---------------------------------------------------------+
-        |                      Docker Engine                      |
-        +---------------------------------------------------------+
-        |                 linux-vm (Alpine Linux)                 |
-        +---------------------------------------------------------+
-        | macOS with Apple Virtualization.framework in its kernel |
-        +---------------------------------------------------------+
-        |                       mac (laptop)                      |
-        +---------------------------------------------------------+
+        +------------------------+------------------------+
+        |          web           | old (x86_64, emulated) |
+        +------------------------+------------------------+
+        |                  Docker Engine                  |
+        +-------------------------------------------------+
+        |            linux-vm (LinuxKit Linux)            |
+        +-------------------------------------------------+
+        |          Apple Virtualization.framework         |
+        +-------------------------------------------------+
+        |                      macOS                      |
+        +-------------------------------------------------+
+        |                   mac (laptop)                  |
+        +-------------------------------------------------+
     """
     if not isinstance(machine, Machine):
         msg = f"linux_vm_engine() needs a Machine, not {machine!r}"
         raise InvalidValueError(msg)
-    if isinstance(guest_os, str):
+    if guest_os is None:
+        guest_os = _LINUXKIT
+    elif isinstance(guest_os, str):
         guest_os = OperatingSystem.named(guest_os)
     if not isinstance(guest_os, OperatingSystem) or guest_os.family != "linux":
         msg = (
@@ -596,4 +683,4 @@ def linux_vm_engine(
     host = hypervisor.install_on(machine)
     vm = host.create_vm("linux-vm", guest_os, resources)
     vm.start()
-    return ContainerEngine(vm, architecture=architecture)
+    return ContainerEngine(vm, emulation=emulation)

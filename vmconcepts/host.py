@@ -2,95 +2,109 @@
 
 The rules, in the order a VM meets them:
 
-- creating a VM reserves its disk, and is refused if the VM could never fit;
-- starting it takes its vCPUs and memory, and stopping it gives them back;
-- memory is not overcommitted unless you install with ``memory_ratio`` above 1;
-- vCPUs are handed out up to ``vcpu_ratio`` per hardware thread (1 by default).
+- creating a VM checks that it could ever run here: no more vCPUs than the host has hardware
+  threads, no more memory than it has; its disk is thin by default, so it takes host disk
+  only as the guest writes (a thick disk takes all of it at once);
+- the guest must be built for the host's CPU architecture, unless the hypervisor emulates
+  (only QEMU does, in the catalogue);
+- starting it promises it its vCPUs and memory, and stopping it takes the promise back;
+  the host's `Overcommit` policy says how much it may promise beyond its hardware (by
+  default no limit, as real hypervisors);
+- what a promise costs shows when guests use it: `Host.pressure` tells which guests had
+  memory taken back and how crowded the CPUs are.
 
 Examples:
     >>> from vmconcepts import Hypervisor, Machine, Resources
-    >>> mac = Machine("macbook", "laptop", Resources(8, "16 GiB", "512 GiB"), os="macOS")
+    >>> mac = Machine("macbook", "laptop", Resources(8, "16 GiB", "512 GiB"), os="macOS", architecture="arm64")
     >>> host = Hypervisor.named("Parallels").install_on(mac)
     >>> linux = host.create_vm("linux", "Ubuntu 24.04", Resources(2, "10 GiB", "64 GiB"))
-    >>> win10 = host.create_vm("win10", "Windows 10", Resources(2, "8 GiB", "64 GiB"))
+    >>> win = host.create_vm("win", "Windows 11", Resources(2, "8 GiB", "64 GiB"))
     >>> linux.start()
-    >>> win10.start()
-    Traceback (most recent call last):
-    ...
-    vmconcepts.errors.NotEnoughResourcesError: VM 'win10' needs 8 GiB of memory but the host has 6 GiB free of 16 GiB; stop a VM or give it less memory.
+    >>> win.start()
+    >>> print(host.usage())
+            promised    in use  hardware
+    vCPUs          4         4         8
+    memory    18 GiB    18 GiB    16 GiB
+    disk     128 GiB       0 B   512 GiB
+    >>> print(host.pressure())
+    VM       given      uses  reclaimed
+    linux   10 GiB    10 GiB      2 GiB  slowed
+    win      8 GiB     8 GiB        0 B
+    memory: the guests use 18 GiB of the host's 16 GiB; 2 GiB is taken back (ballooned or swapped)
+    vCPUs: 4 running on 8 hardware threads; each can have a thread of its own
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
+from vmconcepts._text import counted
 from vmconcepts.diagram import Layer, LayerKind, Stack
-from vmconcepts.errors import InvalidValueError, NotEnoughResourcesError, UnknownProductError
+from vmconcepts.errors import (
+    IncompatibleArchitectureError,
+    InvalidValueError,
+    NotEnoughResourcesError,
+    UnknownProductError,
+)
 from vmconcepts.operating_system import OperatingSystem
+from vmconcepts.overcommit import GuestMemory, Overcommit, Pressure, reclaim
 from vmconcepts.resources import Resources, Size
 from vmconcepts.virtual_machine import VirtualMachine
 
 if TYPE_CHECKING:
+    from vmconcepts.architecture import Architecture
     from vmconcepts.hypervisor import Hypervisor
     from vmconcepts.infrastructure import Machine
 
 __all__ = ["Host", "Usage"]
 
-
-def _ratio(name: str, value: object) -> Fraction:
-    """Check an overcommit ratio: a finite number of at least 1."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        msg = f"{name} is a number such as 1 or 4, not {value!r}"
-        raise InvalidValueError(msg)
-    if value < 1:
-        msg = f"{name} must be at least 1 (1 means no overcommit), not {value!r}"
-        raise InvalidValueError(msg)
-    return Fraction(value)
-
-
-def _vcpus(count: int) -> str:
-    """Count vCPUs in words: '1 vCPU', '2 vCPUs'."""
-    return f"{count} vCPU" if count == 1 else f"{count} vCPUs"
+#: How a virtual disk takes the host's disk: as the guest writes (thin) or all at once (thick).
+Provisioning = Literal["thin", "thick"]
 
 
 @dataclass(frozen=True)
 class Usage:
-    """What a host's VMs use of its resources, and what is still free.
+    """What a host has promised its VMs, what they use, and what its hardware has.
 
     Args:
-        total: What the host can hand out (hardware times the overcommit ratios).
-        used: What running and paused VMs hold (vCPUs, memory) and every VM's disk.
+        promised: vCPUs and memory of running and paused VMs, and every VM's disk size.
+        in_use: vCPUs of running VMs, the memory their guests use, and the disk taken.
+        hardware: The machine's hardware threads, memory and disk.
 
     Examples:
-        >>> usage = Usage(Resources(8, "16 GiB", "512 GiB"), Resources(2, "4 GiB", "64 GiB"))
-        >>> usage.free
-        Resources(vcpus=6, memory='12 GiB', disk='448 GiB')
+        >>> usage = Usage(Resources(12, "24 GiB", "256 GiB"), Resources(12, "12 GiB", "40 GiB"), Resources(8, "16 GiB", "512 GiB"))
         >>> print(usage)
-                    used      free     total
-        vCPUs          2         6         8
-        memory     4 GiB    12 GiB    16 GiB
-        disk      64 GiB   448 GiB   512 GiB
+                promised    in use  hardware
+        vCPUs         12        12         8
+        memory    24 GiB    12 GiB    16 GiB
+        disk     256 GiB    40 GiB   512 GiB
+        >>> usage.overcommitted
+        ('vCPUs', 'memory')
     """
 
-    total: Resources
-    used: Resources
+    promised: Resources
+    in_use: Resources
+    hardware: Resources
 
     @property
-    def free(self) -> Resources:
-        """What is left: total minus used."""
-        return self.total - self.used
+    def overcommitted(self) -> tuple[str, ...]:
+        """Which resources are promised beyond the hardware."""
+        pairs = (
+            ("vCPUs", self.promised.vcpus > self.hardware.vcpus),
+            ("memory", self.promised.memory > self.hardware.memory),
+            ("disk", self.promised.disk > self.hardware.disk),
+        )
+        return tuple(name for name, over in pairs if over)
 
     def __str__(self) -> str:
-        """A small table of used, free and total resources."""
-        free = self.free
+        """A small table of promised, in use and hardware resources."""
+        columns = (self.promised, self.in_use, self.hardware)
         rows = [
-            ("", "used", "free", "total"),
-            ("vCPUs", str(self.used.vcpus), str(free.vcpus), str(self.total.vcpus)),
-            ("memory", str(self.used.memory), str(free.memory), str(self.total.memory)),
-            ("disk", str(self.used.disk), str(free.disk), str(self.total.disk)),
+            ("", "promised", "in use", "hardware"),
+            ("vCPUs", *(str(r.vcpus) for r in columns)),
+            ("memory", *(str(r.memory) for r in columns)),
+            ("disk", *(str(r.disk) for r in columns)),
         ]
         return "\n".join(
             f"{label:<6}" + "".join(f"{cell:>10}" for cell in cells) for label, *cells in rows
@@ -107,31 +121,29 @@ class Host:
     Args:
         machine: The physical machine.
         hypervisor: The hypervisor installed on it.
-        vcpu_ratio: vCPUs the host may hand out per hardware thread (at least 1).
-        memory_ratio: Memory it may promise per byte it has; 1, the default, overcommits none.
+        overcommit: How much it may promise beyond its hardware; no limit by default.
 
     Examples:
-        >>> from vmconcepts import Hypervisor, Machine, Resources
+        >>> from vmconcepts import Hypervisor, Machine, Overcommit, Resources
         >>> server = Machine("rack-1", "server", Resources(8, "32 GiB", "1 TiB"))
-        >>> host = Hypervisor.named("Xen").install_on(server, vcpu_ratio=2)
-        >>> host.capacity
-        Resources(vcpus=16, memory='32 GiB', disk='1 TiB')
+        >>> host = Hypervisor.named("Xen").install_on(server, overcommit=Overcommit(vcpu_ratio=2))
+        >>> print(host.overcommit)
+        up to 2 vCPUs per hardware thread; memory without limit
     """
 
     def __init__(
-        self,
-        machine: Machine,
-        hypervisor: Hypervisor,
-        *,
-        vcpu_ratio: float = 1,
-        memory_ratio: float = 1,
+        self, machine: Machine, hypervisor: Hypervisor, *, overcommit: Overcommit | None = None
     ) -> None:
         """Install ``hypervisor`` on ``machine``, refusing a layer or kernel that does not fit."""
         hypervisor.check_machine(machine)
+        if overcommit is None:
+            overcommit = Overcommit()
+        if not isinstance(overcommit, Overcommit):
+            msg = f"overcommit is an Overcommit policy such as Overcommit.strict(), not {overcommit!r}"
+            raise InvalidValueError(msg)
         self.machine = machine
         self.hypervisor = hypervisor
-        self.vcpu_ratio = _ratio("vcpu_ratio", vcpu_ratio)
-        self.memory_ratio = _ratio("memory_ratio", memory_ratio)
+        self.overcommit = overcommit
         self.files: dict[str, str] = {}
         self._vms: dict[str, VirtualMachine] = {}
 
@@ -157,67 +169,128 @@ class Host:
             raise UnknownProductError(kind="VM", name=str(name), known=list(self._vms))
         return self._vms[name]
 
-    @property
-    def capacity(self) -> Resources:
-        """What the host can hand out: its hardware, times the overcommit ratios."""
-        hardware = self.machine.resources
-        return Resources(
-            math.floor(hardware.vcpus * self.vcpu_ratio),
-            Size(math.floor(hardware.memory.bytes * self.memory_ratio)),
-            hardware.disk,
-        )
-
-    @property
-    def used(self) -> Resources:
-        """What the VMs hold: vCPUs and memory while running or paused, disk until deleted."""
-        total = Resources(0, "0 B")
-        for vm in self._vms.values():
-            holds_cpu = vm.state in ("running", "paused")
-            total += Resources(
-                vm.resources.vcpus if holds_cpu else 0,
-                vm.resources.memory if holds_cpu else Size(0),
-                vm.resources.disk,
-            )
-        return total
+    def _holding(self) -> list[VirtualMachine]:
+        """The VMs that hold a promise of vCPUs and memory: running and paused ones."""
+        return [vm for vm in self._vms.values() if vm.state in ("running", "paused")]
 
     def usage(self) -> Usage:
-        """A report of what is used and free.
+        """A report of what is promised, what is in use, and what the hardware has.
 
         Examples:
             >>> from vmconcepts import Hypervisor, Machine, Resources
             >>> server = Machine("rack-1", "server", Resources(8, "32 GiB", "1 TiB"))
             >>> host = Hypervisor.named("ESXi").install_on(server)
-            >>> host.create_vm("db", "Debian 12", Resources(4, "16 GiB", "200 GiB")).start()
+            >>> db = host.create_vm("db", "Debian 12", Resources(4, "16 GiB", "200 GiB"))
+            >>> db.start()
+            >>> db.use_memory("6 GiB")
+            >>> db.use_disk("30 GiB")
             >>> print(host.usage())
-                        used      free     total
+                    promised    in use  hardware
             vCPUs          4         4         8
-            memory    16 GiB    16 GiB    32 GiB
-            disk     200 GiB   824 GiB     1 TiB
+            memory    16 GiB     6 GiB    32 GiB
+            disk     200 GiB    30 GiB     1 TiB
         """
-        return Usage(self.capacity, self.used)
+        holding = self._holding()
+        running = [vm for vm in holding if vm.state == "running"]
+        disks = [vm.resources.disk for vm in self._vms.values()]
+        promised = Resources(
+            sum(vm.resources.vcpus for vm in holding),
+            sum((vm.resources.memory for vm in holding), Size(0)),
+            sum(disks, Size(0)),
+        )
+        in_use = Resources(
+            sum(vm.resources.vcpus for vm in running),
+            sum((vm.memory_used for vm in holding), Size(0)),
+            self._disk_taken(),
+        )
+        return Usage(promised, in_use, self.machine.resources)
+
+    def _disk_taken(self) -> Size:
+        return sum((vm.disk_used for vm in self._vms.values()), Size(0))
+
+    def pressure(self) -> Pressure:
+        """What overcommit costs now: memory taken back from guests, and vCPUs waiting.
+
+        When the guests use more memory than the host has, the excess is taken from the
+        guests that were quiet longest (see `vmconcepts.overcommit`), and those slow down.
+
+        Examples:
+            >>> from vmconcepts import Hypervisor, Machine, Resources
+            >>> server = Machine("rack-1", "server", Resources(4, "16 GiB"))
+            >>> host = Hypervisor.named("KVM").install_on(server.with_os("Ubuntu 24.04"))
+            >>> vms = [host.create_vm(n, "Debian 12", Resources(2, "8 GiB")) for n in ("a", "b", "c")]
+            >>> for vm in vms:
+            ...     vm.start()
+            ...     vm.use_memory("4 GiB")
+            >>> vms[2].use_memory("8 GiB")  # c gets busy: the noisy neighbour
+            >>> print(host.pressure())
+            VM    given      uses  reclaimed
+            a     8 GiB     4 GiB        0 B
+            b     8 GiB     4 GiB        0 B
+            c     8 GiB     8 GiB        0 B
+            memory: the guests use 16 GiB of the host's 16 GiB; nothing is taken back
+            vCPUs: 6 running on 4 hardware threads; when all are busy, each gets 2/3 of a thread
+            >>> vms[1].use_memory("6 GiB")
+            >>> print(host.pressure())
+            VM    given      uses  reclaimed
+            a     8 GiB     4 GiB      2 GiB  slowed
+            b     8 GiB     6 GiB        0 B
+            c     8 GiB     8 GiB        0 B
+            memory: the guests use 18 GiB of the host's 16 GiB; 2 GiB is taken back (ballooned or swapped)
+            vCPUs: 6 running on 4 hardware threads; when all are busy, each gets 2/3 of a thread
+        """
+        holding = self._holding()
+        quietest_first = sorted(holding, key=lambda vm: vm.last_active)
+        taken = reclaim(
+            self.machine.resources.memory, [(vm.name, vm.memory_used) for vm in quietest_first]
+        )
+        guests = tuple(
+            GuestMemory(vm.name, vm.resources.memory, vm.memory_used, taken[vm.name])
+            for vm in holding
+        )
+        running = sum(vm.resources.vcpus for vm in holding if vm.state == "running")
+        return Pressure(
+            self.machine.resources.memory, self.machine.resources.vcpus, running, guests
+        )
 
     def create_vm(
-        self, name: str, guest_os: OperatingSystem | str, resources: Resources
+        self,
+        name: str,
+        guest_os: OperatingSystem | str,
+        resources: Resources,
+        *,
+        architecture: Architecture | None = None,
+        disk: Provisioning = "thin",
     ) -> VirtualMachine:
-        """Create a VM, reserving its disk; it holds no CPU or memory until it starts.
+        """Create a VM; it holds no CPU or memory until it starts.
 
         Args:
             name: A name not used by another VM on this host.
             guest_os: The guest OS, as an `OperatingSystem` or a catalogue name.
             resources: What the VM gets: at least 1 vCPU and some memory.
+            architecture: The guest's CPU; by default the host's, or, on an emulator, the
+                first the OS is built for.
+            disk: ``"thin"`` (the default in VirtualBox, VMware and QEMU's qcow2): host disk
+                is taken as the guest writes; ``"thick"``: the whole disk is taken now.
 
         Raises:
-            InvalidValueError: The name is taken or empty, or the resources are not usable.
-            NotEnoughResourcesError: The VM could never run here, or its disk does not fit.
+            InvalidValueError: The name is taken or empty, or an argument is not usable.
+            IncompatibleArchitectureError: The guest is not built for the host's CPU and the
+                hypervisor does not emulate; the message says what works instead.
+            NotEnoughResourcesError: The VM could never run here, or a thick disk does not fit.
 
         Examples:
             >>> from vmconcepts import Hypervisor, Machine, Resources
-            >>> mac = Machine("macbook", "laptop", Resources(8, "16 GiB", "512 GiB"), os="macOS")
+            >>> mac = Machine("macbook", "laptop", Resources(8, "16 GiB", "512 GiB"), os="macOS", architecture="arm64")
             >>> host = Hypervisor.named("Fusion").install_on(mac)
             >>> host.create_vm("huge", "Windows 11", Resources(4, "32 GiB", "64 GiB"))
             Traceback (most recent call last):
             ...
             vmconcepts.errors.NotEnoughResourcesError: VM 'huge' asks for 32 GiB of memory but the host has 16 GiB in all; give it at most 16 GiB.
+            >>> host.create_vm("win10", "Windows 10", Resources(2, "8 GiB", "64 GiB"))
+            Traceback (most recent call last):
+            ...
+            vmconcepts.errors.IncompatibleArchitectureError: Windows 10 is built for x86_64 only, but laptop 'macbook' has an arm64 CPU, and VMware Fusion runs guests natively on the host's CPU: it does not emulate another. What works: Windows 11 (it has an arm64 build); Windows 10 on an x86_64 machine (for a Mac, an Intel Mac); or an emulator such as QEMU, which translates every instruction and so runs it slower.
         """
         if not isinstance(name, str) or not name.strip():
             msg = f"a VM needs a name such as 'win10', not {name!r}"
@@ -233,60 +306,133 @@ class Host:
         if not isinstance(resources, Resources) or resources.vcpus < 1 or not resources.memory:
             msg = f"a VM needs Resources with at least 1 vCPU and some memory, not {resources!r}"
             raise InvalidValueError(msg)
-        self._check_fits_at_all(name, resources)
-        vm = VirtualMachine(name, guest_os, resources, self)
+        if disk not in ("thin", "thick"):
+            msg = f"a virtual disk is 'thin' or 'thick', not {disk!r}"
+            raise InvalidValueError(msg)
+        guest_cpu = self._guest_architecture(guest_os, architecture)
+        self._check_fits_at_all(name, resources, disk)
+        vm = VirtualMachine(
+            name,
+            guest_os,
+            resources,
+            self,
+            architecture=guest_cpu,
+            emulated=guest_cpu != self.machine.architecture,
+            thick=disk == "thick",
+            admit=self._admit,
+            forget=self._forget,
+            grow_disk=self._grow_disk,
+        )
         self._vms[name] = vm
         return vm
 
-    def _check_fits_at_all(self, name: str, need: Resources) -> None:
-        total, free = self.capacity, self.capacity - self.used
-        if need.vcpus > total.vcpus:
+    def _guest_architecture(
+        self, guest_os: OperatingSystem, wanted: Architecture | None
+    ) -> Architecture:
+        """The guest's CPU: the host's when possible; another only on an emulator."""
+        native = self.machine.architecture
+        emulates = self.hypervisor.emulates
+        if wanted is None:
+            if native in guest_os.architectures or not emulates:
+                wanted = native
+            else:
+                wanted = guest_os.architectures[0]
+        if wanted not in guest_os.architectures and wanted != native:
+            msg = f"{guest_os} is built for {' and '.join(guest_os.architectures)}, not {wanted}"
+            raise IncompatibleArchitectureError(msg)
+        if wanted not in guest_os.architectures or (wanted != native and not emulates):
+            raise IncompatibleArchitectureError(self._foreign_guest(guest_os, wanted))
+        return wanted
+
+    def _foreign_guest(self, guest_os: OperatingSystem, wanted: Architecture) -> str:
+        native = self.machine.architecture
+        where = f"{self.machine.kind} {self.machine.name!r}"
+        only = " only" if len(guest_os.architectures) == 1 else ""
+        built = " and ".join(guest_os.architectures)
+        instead = [
+            f"{other} (it has an {native} build)"
+            for other in OperatingSystem.catalogue()
+            if other.family == guest_os.family and native in other.architectures
+        ]
+        target = wanted if wanted != native else guest_os.architectures[0]
+        on_a_mac = self.machine.os is not None and self.machine.os.family == "darwin"
+        mac = " (for a Mac, an Intel Mac)" if target == "x86_64" and on_a_mac else ""
+        works = [*instead[:1], f"{guest_os} on an {target} machine{mac}"]
+        return (
+            f"{guest_os} is built for {built}{only}, but {where} has an {native} CPU, and"
+            f" {self.hypervisor} runs guests natively on the host's CPU: it does not emulate"
+            f" another. What works: {'; '.join(works)}; or an emulator such as QEMU, which"
+            " translates every instruction and so runs it slower."
+        )
+
+    def _check_fits_at_all(self, name: str, need: Resources, disk: Provisioning) -> None:
+        hardware = self.machine.resources
+        if need.vcpus > hardware.vcpus:
             msg = (
-                f"VM {name!r} asks for {_vcpus(need.vcpus)} but the host can hand out"
-                f" {total.vcpus} in all; give it at most {total.vcpus}."
+                f"VM {name!r} asks for {counted(need.vcpus, 'vCPU')} but the host has"
+                f" {hardware.vcpus} hardware threads in all; give it at most {hardware.vcpus}."
             )
             raise NotEnoughResourcesError(msg)
-        if need.memory > total.memory:
+        if need.memory > hardware.memory:
             msg = (
                 f"VM {name!r} asks for {need.memory} of memory but the host has"
-                f" {total.memory} in all; give it at most {total.memory}."
+                f" {hardware.memory} in all; give it at most {hardware.memory}."
             )
             raise NotEnoughResourcesError(msg)
-        if need.disk > free.disk:
+        free = hardware.disk - self._disk_taken()
+        if disk == "thick" and need.disk > free:
             msg = (
-                f"VM {name!r} needs {need.disk} of disk but the host has {free.disk} free"
-                f" of {total.disk}; delete a VM or give it a smaller disk."
+                f"VM {name!r} needs {need.disk} of disk at once (a thick disk) but the host"
+                f" has {free} free of {hardware.disk}; delete a VM, give it a smaller disk,"
+                " or make it thin."
             )
             raise NotEnoughResourcesError(msg)
 
-    def check_can_start(self, vm: VirtualMachine) -> None:
-        """Refuse to start ``vm`` if the memory or vCPUs it needs are not free.
-
-        `VirtualMachine.start` calls this; you need not.
-
-        Raises:
-            NotEnoughResourcesError: With the numbers, and what to do about it.
-        """
-        total, free = self.capacity, self.capacity - self.used
+    def _admit(self, vm: VirtualMachine) -> None:
+        """Refuse to start ``vm`` if the policy forbids promising its memory or vCPUs."""
+        vcpu_limit, memory_limit = self.overcommit.limit(self.machine.resources)
+        holding = self._holding()
+        promised_memory = sum((other.resources.memory for other in holding), Size(0))
+        promised_vcpus = sum(other.resources.vcpus for other in holding)
         need = vm.resources
-        if need.memory > free.memory:
+        if memory_limit is not None and promised_memory + need.memory > memory_limit:
+            free = memory_limit - promised_memory if promised_memory < memory_limit else Size(0)
             msg = (
-                f"{vm} needs {need.memory} of memory but the host has {free.memory} free of"
-                f" {total.memory}; stop a VM or give it less memory."
+                f"{vm} needs {need.memory} of memory but the host has {free} free of"
+                f" {memory_limit} under its policy ({self.overcommit});"
+                f" {self._advice('less memory')}."
             )
             raise NotEnoughResourcesError(msg)
-        if need.vcpus > free.vcpus:
-            threads = self.machine.resources.vcpus
+        if vcpu_limit is not None and promised_vcpus + need.vcpus > vcpu_limit:
+            free_vcpus = max(vcpu_limit - promised_vcpus, 0)
             msg = (
-                f"{vm} needs {_vcpus(need.vcpus)} but the host has {free.vcpus} free of"
-                f" {total.vcpus} ({threads} hardware threads at a vcpu_ratio of"
-                f" {float(self.vcpu_ratio):g}); stop a VM, give it fewer vCPUs, or install"
-                " the hypervisor with a higher vcpu_ratio."
+                f"{vm} needs {counted(need.vcpus, 'vCPU')} but the host has {free_vcpus} free"
+                f" of {vcpu_limit} under its policy ({self.overcommit});"
+                f" {self._advice('fewer vCPUs')}."
             )
             raise NotEnoughResourcesError(msg)
 
-    def forget(self, vm: VirtualMachine) -> None:
-        """Drop a deleted VM, giving its disk back; `VirtualMachine.delete` calls this."""
+    def _advice(self, less: str) -> str:
+        """What to do about a refused start: stop a VM, shrink this one, or loosen the policy."""
+        if self.overcommit == Overcommit.strict():
+            return f"stop a VM or give it {less}"
+        return f"stop a VM, give it {less}, or install with a looser Overcommit policy"
+
+    def _grow_disk(self, vm: VirtualMachine, new: Size) -> None:
+        """Refuse to let a thin disk grow past what the host's disk has free."""
+        hardware = self.machine.resources.disk
+        free = hardware - self._disk_taken()
+        growth = new.bytes - vm.disk_used.bytes
+        if growth > free.bytes:
+            msg = (
+                f"{vm} cannot grow its thin disk to {new}: the host's disk has {free} free of"
+                f" {hardware}. Thin disks together promised more than the host has; free space"
+                " on the host or delete a VM."
+            )
+            raise NotEnoughResourcesError(msg)
+
+    def _forget(self, vm: VirtualMachine) -> None:
+        """Drop a deleted VM, giving its disk back."""
         if self._vms.get(vm.name) is vm:
             del self._vms[vm.name]
 

@@ -3,8 +3,13 @@
 A **type 1** hypervisor runs directly on the hardware, with no OS under it. A **type 2**
 (hosted) hypervisor is an application on a host OS. Real products do not all fit: KVM is
 part of the Linux kernel, Hyper-V slides under the Windows that turned it on, and QEMU and
-Firecracker are not classified by type at all. Each entry says how it installs, and cites
-the source of its classification.
+Firecracker are not classified by type at all. Each entry says how it installs, which host
+CPUs it runs on, and cites the source of its classification.
+
+A hypervisor *virtualizes*: the guest's code runs directly on the host's processor, so a
+guest must be built for the host's architecture. Only an *emulator* runs a guest built for
+another one, by translating every instruction in software, which is slower: in the
+catalogue that is QEMU (its TCG; QEMU docs, "System Emulation: Introduction").
 
 Examples:
     >>> Hypervisor.named("VirtualBox")
@@ -18,11 +23,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from vmconcepts.errors import IncompatibleKernelError, UnknownProductError, WrongLayerError
+from vmconcepts._text import a_or_an
+from vmconcepts.architecture import ARCHITECTURES, Architecture
+from vmconcepts.errors import (
+    IncompatibleArchitectureError,
+    IncompatibleKernelError,
+    UnknownProductError,
+    WrongLayerError,
+)
 
 if TYPE_CHECKING:
     from vmconcepts.host import Host
     from vmconcepts.infrastructure import Machine
+    from vmconcepts.overcommit import Overcommit
 
 __all__ = ["Hypervisor"]
 
@@ -49,6 +62,9 @@ class Hypervisor:
         source: Where the classification comes from.
         disputed: True when sources disagree on its type.
         how_to_install: What to do when it is put on the wrong layer ("" for the usual advice).
+        host_architectures: The CPU architectures it runs on.
+        emulates: True when it can run a guest built for another architecture by translating
+            its instructions (QEMU's TCG); such a guest runs, but slower.
 
     Examples:
         >>> esxi = Hypervisor.named("ESXi")
@@ -56,8 +72,8 @@ class Hypervisor:
         (1, 'on the hardware')
         >>> print(Hypervisor.named("Firecracker").describe())
         Firecracker (AWS, open source): virtual machine monitor on KVM
-        Uses KVM to create and run microVMs; it powers AWS Lambda and AWS Fargate.
-        Source: Firecracker README
+        Uses KVM to create and run microVMs. Agache et al. (NSDI 2020) describe it in production for AWS Lambda and AWS Fargate, as of 2020.
+        Source: Firecracker README; Agache et al., "Firecracker: Lightweight Virtualization for Serverless Applications", NSDI 2020
     """
 
     name: str
@@ -69,6 +85,8 @@ class Hypervisor:
     source: str
     disputed: bool = False
     how_to_install: str = ""
+    host_architectures: tuple[Architecture, ...] = ARCHITECTURES
+    emulates: bool = False
 
     def __repr__(self) -> str:
         """Show the name, vendor and classification; `describe` shows the rest."""
@@ -113,6 +131,7 @@ class Hypervisor:
         Raises:
             WrongLayerError: It needs bare hardware and the machine has an OS, or the reverse.
             IncompatibleKernelError: It needs a host OS of another kernel family.
+            IncompatibleArchitectureError: It does not run on the machine's CPU.
 
         Examples:
             >>> from vmconcepts.infrastructure import Machine
@@ -124,7 +143,15 @@ class Hypervisor:
             vmconcepts.errors.IncompatibleKernelError: Parallels Desktop for Mac needs a host OS with a darwin kernel, but desktop 'pc' runs Windows 11 (windows kernel). On Windows 11 you could use: Microsoft Hyper-V, VMware Workstation, Oracle VirtualBox, QEMU
         """
         where = f"{machine.kind} {machine.name!r}"
-        what = f"{'an' if self.classification[0] in 'aeiouAEIOU' else 'a'} {self.classification}"
+        if machine.architecture not in self.host_architectures:
+            fits = [h.name for h in _CATALOGUE if machine.architecture in h.host_architectures]
+            msg = (
+                f"{self.name} runs on {' or '.join(self.host_architectures)} processors, but"
+                f" {where} has an {machine.architecture} CPU. On {machine.architecture} you"
+                f" could use: {', '.join(fits)}"
+            )
+            raise IncompatibleArchitectureError(msg)
+        what = a_or_an(self.classification)
         if self.installs == "under the host OS":
             what += " that is turned on from its host OS"
         fix = self.how_to_install or None
@@ -155,20 +182,18 @@ class Hypervisor:
         """
         return not self.host_kernels or family in self.host_kernels
 
-    def install_on(
-        self, machine: Machine, *, vcpu_ratio: float = 1, memory_ratio: float = 1
-    ) -> Host:
+    def install_on(self, machine: Machine, *, overcommit: Overcommit | None = None) -> Host:
         """Install this hypervisor on a machine, which then becomes a `Host` for VMs.
 
         Args:
             machine: Where to install it.
-            vcpu_ratio: How many vCPUs the host may hand out per hardware thread.
-            memory_ratio: How much memory it may promise per byte it has; 1 means none is
-                overcommitted.
+            overcommit: How much the host may promise its VMs beyond its hardware; by
+                default no limit, as real hypervisors (see `Overcommit`).
 
         Raises:
             WrongLayerError: A type 2 hypervisor on bare metal, or a type 1 on an OS.
             IncompatibleKernelError: The host OS has the wrong kernel family.
+            IncompatibleArchitectureError: The hypervisor does not run on the machine's CPU.
 
         Examples:
             >>> from vmconcepts.infrastructure import Machine
@@ -183,7 +208,7 @@ class Hypervisor:
         """
         from vmconcepts.host import Host  # noqa: PLC0415 - host.py builds on this module
 
-        return Host(machine, self, vcpu_ratio=vcpu_ratio, memory_ratio=memory_ratio)
+        return Host(machine, self, overcommit=overcommit)
 
     @classmethod
     def catalogue(cls) -> tuple[Hypervisor, ...]:
@@ -229,7 +254,6 @@ _ALIASES = {
     "virtualbox": "oracle virtualbox",
     "parallels": "parallels desktop for mac",
     "parallels desktop": "parallels desktop for mac",
-    "hypervisor.framework": "apple virtualization.framework",
     "virtualization.framework": "apple virtualization.framework",
 }
 
@@ -241,8 +265,11 @@ _CATALOGUE = (
         "type 1 hypervisor",
         "on the hardware",
         (),
-        "Runs on bare metal with a kernel of its own, the vmkernel.",
-        "no primary source checked yet",
+        'Runs on bare metal with a kernel of its own, the vmkernel, and "operates'
+        " independently from any general purpose operating system\". VMware's paper does not"
+        ' use the words "type 1"; the usual classification follows from that design.',
+        'VMware, "The Architecture of VMware ESXi" (2008)',
+        host_architectures=("x86_64",),
     ),
     Hypervisor(
         "Microsoft Hyper-V",
@@ -263,19 +290,23 @@ _CATALOGUE = (
         "type 1 hypervisor",
         "on the hardware",
         (),
-        "Runs on the hardware; a privileged guest, dom0, manages the other guests.",
-        "no primary source checked yet",
+        '"An open source, bare metal hypervisor"; a privileged domain, dom0, manages the'
+        " other guests and holds the device drivers.",
+        'Xen Project, "Xen Admin Guide: Introduction" (xenbits.xen.org/docs)',
     ),
     Hypervisor(
         "AWS Nitro Hypervisor",
         "AWS",
-        "type 1 hypervisor, based on KVM",
+        "KVM-based hypervisor (type disputed, as KVM's is)",
         "on the hardware",
         (),
         '"A lightweight hypervisor that manages memory and CPU allocation", part of the'
-        " Nitro System with the Nitro cards and the Nitro security chip. EC2 *.metal"
+        " Nitro System with the Nitro cards and the Nitro security chip; based on KVM. AWS"
+        " does not call it type 1 or type 2, and KVM's own type is disputed. EC2 *.metal"
         " instances run with no hypervisor at all.",
-        "Amazon EC2 User Guide, instance types",
+        "Amazon EC2 User Guide, instance types;"
+        ' AWS whitepaper "The Security Design of the AWS Nitro System"',
+        disputed=True,
     ),
     Hypervisor(
         "VMware Workstation",
@@ -286,6 +317,7 @@ _CATALOGUE = (
         "A hosted hypervisor for Windows and Linux; the Qubes OS documentation names"
         ' "VirtualBox or VMware Workstation" as type 2.',
         "Qubes OS documentation",
+        host_architectures=("x86_64",),
     ),
     Hypervisor(
         "VMware Fusion",
@@ -294,7 +326,7 @@ _CATALOGUE = (
         "on a host OS",
         ("darwin",),
         "The macOS sibling of Workstation, and hosted like it; no primary source for its"
-        " type was found.",
+        " type was found. On Apple silicon Macs it runs Arm guests.",
         "unverified: by analogy with VMware Workstation",
     ),
     Hypervisor(
@@ -303,8 +335,10 @@ _CATALOGUE = (
         "type 2 (hosted) hypervisor",
         "on a host OS",
         (),
-        'Its manual calls it a hosted ("type 2") hypervisor, one that needs an existing OS.',
-        "Oracle VM VirtualBox User Manual",
+        'Its manual calls it a hosted ("type 2") hypervisor, one that needs an existing OS.'
+        " Since version 7.1 (2024) it also runs on Apple silicon Macs, with Arm Linux and BSD"
+        " guests.",
+        "Oracle VM VirtualBox User Manual; VirtualBox Changelog-7.1",
     ),
     Hypervisor(
         "Parallels Desktop for Mac",
@@ -312,8 +346,11 @@ _CATALOGUE = (
         "type 2 (hosted) hypervisor",
         "on a host OS",
         ("darwin",),
-        "Runs as an app on macOS; inside a Linux guest, systemd reports 'parallels'.",
-        "systemd src/basic/virt.c (no primary source checked for its type)",
+        "Runs as an app on macOS; inside a Linux guest, systemd reports 'parallels'. On"
+        " Apple silicon it runs Arm guests, such as Windows 11 on Arm; version 20.2 (2025)"
+        " added an x86 emulation preview that Parallels does not support for real work.",
+        "Parallels KB 125343; systemd src/basic/virt.c ('type 2' is the usual"
+        " classification, not Parallels' own word)",
     ),
     Hypervisor(
         "KVM",
@@ -344,12 +381,15 @@ _CATALOGUE = (
     Hypervisor(
         "Apple Virtualization.framework",
         "Apple",
-        "API to the hypervisor in the macOS kernel",
-        "in the host kernel",
+        "user-space API to macOS's built-in hypervisor",
+        "on a host OS",
         ("darwin",),
-        "With Hypervisor.framework, lets an app run VMs on macOS's in-kernel hypervisor:"
-        " each VM is a process and each vCPU a thread, with no kernel extensions.",
-        "developer.apple.com",
+        "The high-level framework (macOS 11 and later) that boots macOS or Linux guests with"
+        " virtio devices. It stands on Hypervisor.framework (macOS 10.10 and later), the"
+        " low-level C API: each VM is a process and each vCPU a thread, with no kernel"
+        " extensions. Both are APIs that apps call; the hypervisor support itself is in"
+        " macOS's kernel, XNU.",
+        'Apple Developer Documentation, "Virtualization" and "Hypervisor"',
         how_to_install="Use a Mac: the frameworks are part of macOS.",
     ),
     Hypervisor(
@@ -359,8 +399,10 @@ _CATALOGUE = (
         "on a host OS",
         (),
         "Emulates a whole machine in software (TCG), or hands the CPU work to an accelerator:"
-        " KVM, Xen, HVF on macOS or WHPX on Windows.",
+        " KVM, Xen, HVF on macOS or WHPX on Windows. With TCG it runs a guest of another"
+        " architecture, every instruction translated, so more slowly.",
         "QEMU docs/about/index.rst and docs/system/introduction.rst",
+        emulates=True,
     ),
     Hypervisor(
         "Firecracker",
@@ -368,8 +410,10 @@ _CATALOGUE = (
         "virtual machine monitor on KVM",
         "on a host OS",
         ("linux",),
-        "Uses KVM to create and run microVMs; it powers AWS Lambda and AWS Fargate.",
-        "Firecracker README",
+        "Uses KVM to create and run microVMs. Agache et al. (NSDI 2020) describe it in"
+        " production for AWS Lambda and AWS Fargate, as of 2020.",
+        'Firecracker README; Agache et al., "Firecracker: Lightweight Virtualization for'
+        ' Serverless Applications", NSDI 2020',
         how_to_install="Install Linux first: Firecracker runs there and needs its KVM module.",
     ),
     Hypervisor(

@@ -1,8 +1,9 @@
 """Operating systems and their kernels, with a small catalogue to look them up by name.
 
 The kernel is the part of an OS that talks to the hardware. What matters here is its
-family: a VM brings its own kernel, so any family runs as a guest, while a container shares
-its host's kernel.
+family: a VM brings its own kernel, so a guest may be of another family than its host,
+while a container shares its host's kernel. An OS is also built for one or more CPU
+architectures, and a guest runs natively only on a host of one of them.
 
 Examples:
     >>> OperatingSystem.named("windows 10")
@@ -13,13 +14,16 @@ Examples:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
+from vmconcepts.architecture import ARCHITECTURES, Architecture, check_architecture
 from vmconcepts.errors import InvalidValueError, UnknownProductError
 
 __all__ = ["Kernel", "OperatingSystem"]
 
-#: The kernel families the library knows: Linux, Windows (NT), macOS (Darwin) and FreeBSD.
+#: The kernel families the library knows: Linux, Windows (NT), macOS and FreeBSD. macOS's
+#: kernel is XNU, part of the open-source Darwin OS; the family keeps the name "darwin", as
+#: Python's ``sys.platform`` does.
 KERNEL_FAMILIES = ("linux", "windows", "darwin", "freebsd")
 
 
@@ -28,7 +32,7 @@ class Kernel:
     """The core of an operating system: a family and, if you care, a version.
 
     Args:
-        family: One of ``"linux"``, ``"windows"``, ``"darwin"`` (macOS) or ``"freebsd"``.
+        family: One of ``"linux"``, ``"windows"``, ``"darwin"`` (macOS's XNU) or ``"freebsd"``.
         version: A version string such as ``"6.8"``, or None when it does not matter.
 
     Raises:
@@ -74,6 +78,11 @@ class OperatingSystem:
     Args:
         name: The name a reader knows it by, e.g. ``"Ubuntu 24.04"``.
         kernel: Its kernel.
+        architectures: The CPU architectures it is built for; both by default. The catalogue
+            lists the builds a reader can install in a VM: Windows 10 only for x86_64
+            (on Apple silicon, Microsoft supports Windows 11 on Arm in Parallels Desktop;
+            Microsoft Support, "Options for using Windows 11 with Mac computers with Apple M1,
+            M2, and M3 chips").
 
     Examples:
         >>> alpine = OperatingSystem("Alpine Linux", Kernel("linux"))
@@ -81,10 +90,13 @@ class OperatingSystem:
         Alpine Linux
         >>> alpine.family
         'linux'
+        >>> OperatingSystem.named("Windows 10").architectures
+        ('x86_64',)
     """
 
     name: str
     kernel: Kernel
+    architectures: tuple[Architecture, ...] = field(default=ARCHITECTURES, repr=False)
 
     def __post_init__(self) -> None:
         """Refuse an empty name or a kernel that is not a `Kernel`."""
@@ -94,6 +106,13 @@ class OperatingSystem:
         if not isinstance(self.kernel, Kernel):
             msg = f"the kernel must be a Kernel such as Kernel('linux'), not {self.kernel!r}"
             raise InvalidValueError(msg)
+        if not isinstance(self.architectures, tuple) or not self.architectures:
+            msg = (
+                f"architectures is a tuple such as ('x86_64', 'arm64'), not {self.architectures!r}"
+            )
+            raise InvalidValueError(msg)
+        for architecture in self.architectures:
+            check_architecture(architecture, f"OS {self.name!r}")
 
     def __str__(self) -> str:
         """The name of the OS."""
@@ -157,9 +176,10 @@ class OperatingSystem:
 
 
 _CATALOGUE = (
-    OperatingSystem("Windows 10", Kernel("windows")),
+    # Windows 10 and Server 2022 as a reader can install them in a VM: x86_64 builds.
+    OperatingSystem("Windows 10", Kernel("windows"), ("x86_64",)),
     OperatingSystem("Windows 11", Kernel("windows")),
-    OperatingSystem("Windows Server 2022", Kernel("windows")),
+    OperatingSystem("Windows Server 2022", Kernel("windows"), ("x86_64",)),
     OperatingSystem("macOS", Kernel("darwin")),
     OperatingSystem("Ubuntu 24.04", Kernel("linux")),
     OperatingSystem("Debian 12", Kernel("linux")),

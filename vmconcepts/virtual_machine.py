@@ -1,15 +1,19 @@
 """A virtual machine: a guest OS on hardware that the hypervisor makes up from the host's.
 
 A VM is created by a `Host` (a machine with a hypervisor) and then moves through a short
-life: created, running, paused, stopped, deleted. Each VM is isolated: its guest sees its
-own disk and memory, never the host's files or another guest's memory, unless the host
-shares a folder with it.
+life: created, running, paused, stopped, deleted. With hardware support (Intel VT-x,
+AMD-V, Arm's virtualization extensions) the guest's own code runs directly on the real
+processor; the hypervisor steps in when the guest touches what it must not reach, and makes
+up the devices. Each VM is isolated: in the model its guest sees its own disk and memory,
+never the host's files or another guest's memory, unless the host shares a folder with it.
+Real walls are strong, not perfect: flaws in emulated devices (VENOM, CVE-2015-3456) and in
+processors (L1TF, CVE-2018-3646) have let guests reach past them.
 
 Examples:
-    Windows 10 as a guest on a Mac, in VirtualBox (a type 2 hypervisor, an app on macOS):
+    Windows 10 as a guest on an Intel Mac, in VirtualBox (a type 2 hypervisor, an app on macOS):
 
     >>> from vmconcepts import Hypervisor, Machine, Resources
-    >>> mac = Machine("macbook", "laptop", Resources(8, "16 GiB", "512 GiB"), os="macOS")
+    >>> mac = Machine("macbook", "laptop", Resources(8, "16 GiB", "512 GiB"), os="macOS", architecture="x86_64")
     >>> host = Hypervisor.named("VirtualBox").install_on(mac)
     >>> win10 = host.create_vm("win10", "Windows 10", Resources(2, "4 GiB", "64 GiB"))
     >>> win10.start()
@@ -27,6 +31,7 @@ Examples:
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 from typing import TYPE_CHECKING, Literal
 
@@ -36,8 +41,12 @@ from vmconcepts.errors import (
     IsolationError,
     NoSuchFileError,
 )
+from vmconcepts.resources import Size, as_size
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from vmconcepts.architecture import Architecture
     from vmconcepts.host import Host
     from vmconcepts.operating_system import OperatingSystem
     from vmconcepts.resources import Resources
@@ -58,13 +67,19 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 
 ShareMode = Literal["read-only", "read-write"]
 
+# One clock for every VM: which guest was busy most recently, so a host under memory
+# pressure can take memory from the quietest first.
+_ACTIVITY = itertools.count()
+
 
 class VirtualMachine:
     """A guest OS with its own virtual CPUs, memory and disk, run by a host's hypervisor.
 
     Do not build one directly: call `Host.create_vm`, which checks the host's resources.
     The guest can use its own disk (`read_file`, `write_file`) and memory (`write_memory`,
-    `read_memory`) while it runs; reaching beyond them raises `IsolationError`.
+    `read_memory`) while it runs; reaching beyond them raises `IsolationError`. How much
+    memory and disk the guest actually uses is set with `use_memory` and `use_disk`: a
+    guest starts using all its memory (the worst case), and a thin disk starts empty.
 
     Examples:
         >>> from vmconcepts import Hypervisor, Machine, Resources
@@ -79,24 +94,50 @@ class VirtualMachine:
         vmconcepts.errors.InvalidStateError: cannot pause VM 'web': it is created; from created you can: start, delete
     """
 
-    def __init__(
-        self, name: str, guest_os: OperatingSystem, resources: Resources, host: Host
+    def __init__(  # noqa: PLR0913 - the host hands over its narrow interface here
+        self,
+        name: str,
+        guest_os: OperatingSystem,
+        resources: Resources,
+        host: Host,
+        *,
+        architecture: Architecture,
+        emulated: bool,
+        thick: bool,
+        admit: Callable[[VirtualMachine], None],
+        forget: Callable[[VirtualMachine], None],
+        grow_disk: Callable[[VirtualMachine, Size], None],
     ) -> None:
-        """Store the VM's parts; `Host.create_vm` has already checked them."""
+        """Store the VM's parts; `Host.create_vm` has already checked them.
+
+        The host passes three callables rather than itself for the VM to call: ``admit``
+        refuses a start its policy forbids, ``forget`` drops a deleted VM, and
+        ``grow_disk`` refuses a thin disk that would outgrow the host's disk.
+        """
         self.name = name
         self.guest_os = guest_os.installed()  # a guest boots its own kernel, never the host's
         self.resources = resources
         self.host = host
+        self.architecture: Architecture = architecture
+        self.emulated = emulated
+        self.thick = thick
         self.state = "created"
         self.shared_folders: dict[str, ShareMode] = {}
+        self.memory_used = Size(0)
+        self.last_active = next(_ACTIVITY)
+        self._thin_used = Size(0)
+        self._admit = admit
+        self._forget = forget
+        self._grow_disk = grow_disk
         self._disk: dict[str, str] = {}
         self._memory: dict[str, str] = {}
 
     def __repr__(self) -> str:
-        """Name the VM, its guest OS, its hypervisor and its state."""
+        """Name the VM, its guest OS, its hypervisor and its state (and if it is emulated)."""
+        emulated = f" (emulated {self.architecture})" if self.emulated else ""
         return (
-            f"<VirtualMachine {self.name!r}: {self.guest_os} on {self.host.hypervisor},"
-            f" {self.state}>"
+            f"<VirtualMachine {self.name!r}: {self.guest_os}{emulated} on"
+            f" {self.host.hypervisor}, {self.state}>"
         )
 
     def __str__(self) -> str:
@@ -132,8 +173,10 @@ class VirtualMachine:
             NotEnoughResourcesError: The host has too little free memory or too few vCPUs.
         """
         self._move("start")
-        self.host.check_can_start(self)
+        self._admit(self)
         self.state = TRANSITIONS[self.state, "start"]
+        self.memory_used = self.resources.memory
+        self.last_active = next(_ACTIVITY)
 
     def pause(self) -> None:
         """Freeze a running VM; it keeps its memory, so the host cannot reuse it."""
@@ -144,23 +187,87 @@ class VirtualMachine:
         """Let a paused VM run again, where it left off."""
         self._move("resume")
         self.state = TRANSITIONS[self.state, "resume"]
+        self.last_active = next(_ACTIVITY)
 
     def stop(self) -> None:
         """Power the VM off: its memory is lost and returned to the host; its disk stays."""
         self._move("stop")
         self._memory.clear()
+        self.memory_used = Size(0)
         self.state = TRANSITIONS[self.state, "stop"]
 
     def delete(self) -> None:
         """Delete a created or stopped VM and its disk; the host gets the disk space back."""
         self._move("delete")
         self._disk.clear()
+        self._thin_used = Size(0)
         self.state = TRANSITIONS[self.state, "delete"]
-        self.host.forget(self)
+        self._forget(self)
 
     def _require_running(self, doing: str) -> None:
         if self.state != "running":
             raise InvalidStateError(str(self), self.state, doing, self.allowed_actions)
+
+    # -- how much memory and disk the guest uses -----------------------------------------
+
+    def use_memory(self, size: Size | str) -> None:
+        """Say how much of its memory the guest uses now; this makes it the busiest guest.
+
+        A running guest starts using all its memory, the worst case; a real one uses what
+        its programs and page cache need. The host's RAM is taken only for what is used.
+
+        Raises:
+            InvalidStateError: The VM is not running.
+            InvalidValueError: More than the VM was given.
+
+        Examples:
+            >>> from vmconcepts import Hypervisor, Machine, Resources
+            >>> host = Hypervisor.named("Xen").install_on(Machine("s", "server", Resources(4, "8 GiB")))
+            >>> vm = host.create_vm("a", "Debian 12", Resources(1, "2 GiB"))
+            >>> vm.start()
+            >>> vm.use_memory("3 GiB")
+            Traceback (most recent call last):
+            ...
+            vmconcepts.errors.InvalidValueError: VM 'a' was given 2 GiB of memory; its guest cannot use 3 GiB
+        """
+        self._require_running("use memory in")
+        size = as_size(size)
+        if size > self.resources.memory:
+            msg = f"{self} was given {self.resources.memory} of memory; its guest cannot use {size}"
+            raise InvalidValueError(msg)
+        self.memory_used = size
+        self.last_active = next(_ACTIVITY)
+
+    @property
+    def disk_used(self) -> Size:
+        """The host disk this VM takes: all of a thick disk, or what the guest wrote to a thin one.
+
+        Examples:
+            >>> from vmconcepts import Hypervisor, Machine, Resources
+            >>> host = Hypervisor.named("Xen").install_on(Machine("s", "server", Resources(4, "8 GiB", "1 TiB")))
+            >>> thin = host.create_vm("thin", "Debian 12", Resources(1, "1 GiB", "100 GiB"))
+            >>> thick = host.create_vm("thick", "Debian 12", Resources(1, "1 GiB", "100 GiB"), disk="thick")
+            >>> thin.disk_used, thick.disk_used
+            (Size('0 B'), Size('100 GiB'))
+        """
+        return self.resources.disk if self.thick else self._thin_used
+
+    def use_disk(self, size: Size | str) -> None:
+        """Say how much data the guest has on its disk now; a thin disk grows to hold it.
+
+        Raises:
+            InvalidStateError: The VM is not running.
+            InvalidValueError: More than the virtual disk holds.
+            NotEnoughResourcesError: A thin disk would outgrow what the host's disk has free.
+        """
+        self._require_running("write to the disk of")
+        size = as_size(size)
+        if size > self.resources.disk:
+            msg = f"{self} has a {self.resources.disk} disk; its guest cannot store {size}"
+            raise InvalidValueError(msg)
+        if not self.thick:
+            self._grow_disk(self, size)
+            self._thin_used = size
 
     # -- the guest's own disk and memory -------------------------------------------------
 

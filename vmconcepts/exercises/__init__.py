@@ -8,7 +8,7 @@ everywhere, so a run can be repeated. On the command line: ``vmconcepts exercise
 Examples:
     >>> from vmconcepts.exercises import exercise, exercise_names
     >>> exercise_names()
-    ('isolation', 'hypervisor-types', 'vm-fit', 'placement', 'density', 'whereami')
+    ('isolation', 'hypervisor-types', 'vm-fit', 'overcommit', 'placement', 'density', 'whereami')
     >>> problem = exercise("density", seed=7)
     >>> problem
     DensityExercise(seed=7)
@@ -17,7 +17,7 @@ Examples:
     >>> exercise("densty", seed=7)
     Traceback (most recent call last):
     ...
-    vmconcepts.errors.UnknownProductError: no exercise named 'densty'; did you mean 'density'? Known: isolation, hypervisor-types, vm-fit, placement, density, whereami
+    vmconcepts.errors.UnknownProductError: no exercise named 'densty'; did you mean 'density'? Known: isolation, hypervisor-types, vm-fit, overcommit, placement, density, whereami
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from vmconcepts.errors import UnknownProductError
 from vmconcepts.exercises.density import DensityExercise
 from vmconcepts.exercises.hypervisor_types import HypervisorTypesExercise
 from vmconcepts.exercises.isolation import IsolationExercise
+from vmconcepts.exercises.overcommit import OvercommitExercise
 from vmconcepts.exercises.placement import PlacementExercise
 from vmconcepts.exercises.problem import Exercise, Solution, Verdict
 from vmconcepts.exercises.vm_fit import VMFitExercise
@@ -39,6 +40,7 @@ __all__ = [
     "Exercise",
     "HypervisorTypesExercise",
     "IsolationExercise",
+    "OvercommitExercise",
     "PlacementExercise",
     "Solution",
     "VMFitExercise",
@@ -53,6 +55,7 @@ EXERCISES: tuple[type[Exercise[Any]], ...] = (
     IsolationExercise,
     HypervisorTypesExercise,
     VMFitExercise,
+    OvercommitExercise,
     PlacementExercise,
     DensityExercise,
     WhereAmIExercise,

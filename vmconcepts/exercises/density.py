@@ -117,7 +117,8 @@ class DensityExercise(Exercise[Counts]):
             ),
             (
                 "As a Docker container, each copy takes what the app needs and nothing more: a"
-                " container has no kernel of its own, and its other overhead is assumed to be 0."
+                " container started by runc, Docker's default runtime, has no kernel of its own,"
+                " and its other overhead is assumed to be 0."
             ),
             (
                 "Nothing is overcommitted. How many copies fit on the host as microVMs, and how"

@@ -18,6 +18,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 
+from vmconcepts._text import a_or_an
 from vmconcepts.errors import InvalidValueError, UnknownProductError, WrongLayerError
 from vmconcepts.exercises.problem import Exercise, Solution, read_choice, shape_error, wrap
 from vmconcepts.hypervisor import Hypervisor
@@ -77,7 +78,7 @@ class HypervisorTypesExercise(Exercise[Types]):
     """Type 1, type 2 or neither: classify four products from the hypervisor catalogue.
 
     The answer maps each product's name to 1, 2 or None; None stands for "neither": its
-    sources disagree (KVM, bhyve) or it is not a hypervisor type at all (QEMU, Firecracker).
+    sources disagree (KVM, bhyve, and the KVM-based Nitro) or it is not a hypervisor type at all (QEMU, Firecracker).
     ``"type 1"``, ``"2"``, ``"neither"`` and ``"disputed"`` are read too, and a product
     may be named as `Hypervisor.named` takes it ("ESXi", "virtualbox").
 
@@ -87,10 +88,10 @@ class HypervisorTypesExercise(Exercise[Types]):
     Examples:
         >>> problem = HypervisorTypesExercise(seed=0)
         >>> problem.solve()
-        Solution(answer={'AWS Nitro Hypervisor': 1, 'KVM': None, 'Parallels Desktop for Mac': 2, 'VMware Fusion': 2})
-        >>> answer = {"nitro": 1, "KVM": "type 1", "Parallels": 2, "VMware Fusion": 2}
+        Solution(answer={'Microsoft Hyper-V': 1, 'AWS Nitro Hypervisor': None, 'Parallels Desktop for Mac': 2, 'Oracle VirtualBox': 2})
+        >>> answer = {"nitro": 1, "Hyper-V": "type 1", "Parallels": 2, "VirtualBox": 2}
         >>> print(problem.check(answer))
-        Not yet: KVM has no agreed type: its sources disagree. A module of the Linux kernel. ...
+        Not yet: AWS Nitro Hypervisor has no agreed type: its sources disagree. "A lightweight hypervisor ...
     """
 
     name = "hypervisor-types"
@@ -126,13 +127,25 @@ class HypervisorTypesExercise(Exercise[Types]):
 
         Examples:
             >>> print(HypervisorTypesExercise(seed=7).solve())
-            Answer: {'VMware Fusion': 2, 'QEMU': None, 'Cloud Hypervisor': None, 'Xen': 1}
+            Answer: {'VMware Fusion': 2, 'Apple Virtualization.framework': None, 'Cloud Hypervisor': None, 'Microsoft Hyper-V': 1}
             <BLANKLINE>
             VMware Fusion: type 2. The catalogue calls it a type 2 (hosted) hypervisor (source:
               unverified: by analogy with VMware Workstation). From the bottom up: mac (laptop)
               (hardware); then macOS (host OS); then VMware Fusion (hypervisor); then guest (Ubuntu
               24.04) (guest OS).
-            ...
+            Apple Virtualization.framework: neither. The catalogue calls it a user-space API to
+              macOS's built-in hypervisor (source: Apple Developer Documentation, "Virtualization"
+              and "Hypervisor"). From the bottom up: mac (laptop) (hardware); then macOS (host OS);
+              then Apple Virtualization.framework (hypervisor); then guest (Ubuntu 24.04) (guest
+              OS).
+            Cloud Hypervisor: neither. The catalogue calls it a virtual machine monitor on KVM or
+              MSHV (source: Cloud Hypervisor README). From the bottom up: box (server) (hardware);
+              then Ubuntu 24.04 (host OS); then Cloud Hypervisor (hypervisor); then guest (Ubuntu
+              24.04) (guest OS).
+            Microsoft Hyper-V: type 1. The catalogue calls it a type 1 hypervisor (source: Hyper-V
+              Top-Level Functional Specification (learn.microsoft.com, tlfs)). From the bottom up:
+              pc (desktop) (hardware); then Microsoft Hyper-V (hypervisor); then 2 side by side:
+              Windows 11 (root partition) (host OS), guest (Ubuntu 24.04) (guest OS).
         """
         answer: Types = {product.name: product.type for product in self.products}
         lines = []
@@ -143,7 +156,7 @@ class HypervisorTypesExercise(Exercise[Types]):
             lines.append(
                 wrap(
                     f"{product.name}: {kind}. The catalogue calls it"
-                    f" {_a(product.classification)} (source: {product.source})."
+                    f" {a_or_an(product.classification)} (source: {product.source})."
                     f" {host.stack().describe()}",
                     "",
                     "  ",
@@ -179,12 +192,12 @@ def _hint(product: Hypervisor, said: int | None) -> str:
         why = (
             "its sources disagree."
             if product.disputed
-            else f"it is classified as {_a(product.classification)}, not by hypervisor type."
+            else f"it is classified as {a_or_an(product.classification)}, not by hypervisor type."
         )
         return f"{product.name} has no agreed type: {why} {product.note}"
     if said is None:
         return (
-            f"{product.name} has a type: the catalogue calls it {_a(product.classification)}"
+            f"{product.name} has a type: the catalogue calls it {a_or_an(product.classification)}"
             f" (source: {product.source}), and it installs {product.installs}. {product.note}"
         )
     # Put it where the wrong type would put it, and quote the library's refusal.
@@ -198,8 +211,3 @@ def _hint(product: Hypervisor, said: int | None) -> str:
         f"{product.name} is type {product.type} (source: {product.source}), though it"
         f" installs {product.installs}: {product.note}"
     )
-
-
-def _a(words: str) -> str:
-    """Put "a" or "an" before ``words``."""
-    return f"{'an' if words[0] in 'aeiou' else 'a'} {words}"

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
+from vmconcepts._text import counted
 from vmconcepts.cloud import (
     INSTANCE_TYPES_SOURCE,
     CloudProvider,
@@ -36,7 +37,6 @@ from vmconcepts.exercises.problem import (
     shape_error,
     wrap,
 )
-from vmconcepts.infrastructure import Machine
 from vmconcepts.resources import Resources
 
 __all__ = ["PlacementExercise"]
@@ -99,10 +99,10 @@ class PlacementExercise(Exercise[Placement]):
         seed: A whole number from 0 up; the same seed always gives the same problem.
 
     Examples:
-        >>> problem = PlacementExercise(seed=7)
+        >>> problem = PlacementExercise(seed=9)
         >>> placement, percent = problem.solve().answer
         >>> placement
-        {'i-0001': 'server-1', 'i-0002': 'server-2', 'i-0003': 'server-1', 'i-0004': 'server-3', 'i-0005': 'server-2'}
+        {'i-0001': 'server-1', 'i-0002': 'server-1', 'i-0003': 'server-2', 'i-0004': 'server-3', 'i-0005': 'server-1', 'i-0006': 'server-3'}
         >>> percent
         Fraction(75, 2)
         >>> print(problem.check((placement, "37.5%")))
@@ -154,7 +154,7 @@ class PlacementExercise(Exercise[Placement]):
         cloud = CloudProvider()
         cloud.add_servers(2 if self.arm else 3, self.size)
         if self.arm:
-            cloud.add_server(Machine("server-3", "server", self.size), "arm64")
+            cloud.add_servers(1, self.size, architecture="arm64")
         return cloud
 
     def _question(self) -> str:
@@ -166,11 +166,19 @@ class PlacementExercise(Exercise[Placement]):
         )
         rules = (
             "Instances are launched in this order. Each goes on the first server, in server"
-            " order, that has the CPU architecture, the free vCPUs and memory, and the tenancy"
-            " it needs: a shared instance may go on any server not reserved for one account;"
-            " a dedicated one (a Dedicated Instance) only on a server that runs no other"
-            " account's instances, which is then reserved for its account (tenancy as the"
-            " EC2 User Guide describes it)."
+            " order, that has the CPU architecture, the instance family, the free vCPUs and"
+            " memory, and the tenancy it needs."
+        )
+        family = (
+            "A server runs one instance family at a time (the part of the type's name before"
+            " the dot, such as m5), the family of its first instance: the EC2 User Guide's"
+            " rule for Dedicated Hosts, which this model applies to every server."
+        )
+        tenancy = (
+            "A shared instance may go on any server not reserved for one account; a dedicated"
+            " one (a Dedicated Instance) only on a server that runs no other account's"
+            " instances, which is then reserved for its account (tenancy as the EC2 User"
+            " Guide describes it)."
         )
         rows = []
         for number, launch in enumerate(self.launches, start=1):
@@ -186,7 +194,8 @@ class PlacementExercise(Exercise[Placement]):
         )
         sizes = f"Instance sizes: {INSTANCE_TYPES_SOURCE}."
         table = "\n".join(rows)
-        return "\n\n".join([wrap(fleet), wrap(rules), table, wrap(sizes), wrap(ask)])
+        paragraphs = [wrap(fleet), wrap(f"{rules} {family}"), wrap(tenancy), table]
+        return "\n\n".join([*paragraphs, wrap(sizes), wrap(ask)])
 
     def _launched(self, upto: int | None = None) -> CloudProvider:
         """The fleet after the first ``upto`` launches (all of them by default)."""
@@ -223,13 +232,13 @@ class PlacementExercise(Exercise[Placement]):
         ]
         saved = lone.servers - use.servers
         if saved > 0:
-            lines.append(f"Sharing servers between tenants saves {_servers(saved)} here.")
+            lines.append(f"Sharing servers between tenants saves {counted(saved, 'server')} here.")
         elif saved == 0:
             lines.append("Here sharing saves no server.")
         else:
             lines.append(
                 wrap(
-                    f"Here packing tenant by tenant would use {_servers(-saved)} fewer: it"
+                    f"Here packing tenant by tenant would use {counted(-saved, 'server')} fewer: it"
                     " puts each account's dedicated and shared instances together."
                 )
             )
@@ -304,10 +313,6 @@ class PlacementExercise(Exercise[Placement]):
         )
 
 
-def _servers(count: int) -> str:
-    return f"{count} server" if count == 1 else f"{count} servers"
-
-
 def _refusal(server: Server, launch: _Launch, kind: InstanceType) -> str:
     """Why ``server`` cannot take the launch, from the server's own state."""
     if kind.architecture != server.architecture:
@@ -331,5 +336,10 @@ def _refusal(server: Server, launch: _Launch, kind: InstanceType) -> str:
         return (
             f"{server.name} is reserved for the dedicated instances of {server.account!r},"
             " and this instance is shared."
+        )
+    if server.family not in (None, kind.family):
+        return (
+            f"{server.name} already runs {server.family} instances, and the {kind.name} is"
+            " of another family: a server runs one instance family at a time."
         )
     return f"it has no room left: the instance {server.free.shortfall(kind.resources)}."

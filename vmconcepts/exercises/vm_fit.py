@@ -18,11 +18,13 @@ import random
 from dataclasses import dataclass
 from functools import cached_property
 
-from vmconcepts.errors import NotEnoughResourcesError
+from vmconcepts._text import counted
+from vmconcepts.errors import InvalidValueError, NotEnoughResourcesError
 from vmconcepts.exercises.problem import Exercise, Solution, read_choice, read_collection, wrap
 from vmconcepts.host import Host
 from vmconcepts.hypervisor import Hypervisor
 from vmconcepts.infrastructure import Machine
+from vmconcepts.overcommit import Overcommit
 from vmconcepts.resources import Resources
 
 __all__ = ["VMFitExercise"]
@@ -83,7 +85,10 @@ class _Run:
 
 
 class VMFitExercise(Exercise[tuple[str, ...]]):
-    """Which VMs are running after each is started in turn, on a host without overcommit?
+    """Which VMs are running after each is started in turn, on a host with a cautious policy?
+
+    The host promises no more memory than it has, and at most 1 or 2 vCPUs per hardware
+    thread: a cautious operator's `Overcommit` policy, not the default of real hypervisors.
 
     The answer is the names of the running VMs (a set, list or tuple of names; the
     solution gives them in start order). The solution also names the first VM the host
@@ -99,7 +104,7 @@ class VMFitExercise(Exercise[tuple[str, ...]]):
         >>> problem.solve()
         Solution(answer=('web', 'vpn', 'ci'))
         >>> print(problem.check({"web", "vpn", "ci", "cache"}))
-        Not yet: 'cache' does not start: VM 'cache' needs 8 GiB of memory but the host has 4 GiB free of 16 GiB; stop a VM or give it less memory.
+        Not yet: 'cache' does not start: VM 'cache' needs 8 GiB of memory but the host has 4 GiB free of 16 GiB under its policy (up to 2 vCPUs per hardware thread; no more memory than the host has); stop a VM, give it less memory, or install with a looser Overcommit policy.
         >>> print(problem.check(["web", "vpn"]))
         Not yet: a refusal does not end the list: the host leaves the refused VM off and tries the next one with what is still free.
     """
@@ -142,14 +147,15 @@ class VMFitExercise(Exercise[tuple[str, ...]]):
         With ``explain``, also note each step in words and what was free before it.
         """
         ratio = self.vcpu_ratio if vcpu_ratio is None else vcpu_ratio
-        host = Hypervisor.named(self.hypervisor).install_on(self.machine, vcpu_ratio=ratio)
+        policy = Overcommit(vcpu_ratio=ratio, memory_ratio=1)
+        host = Hypervisor.named(self.hypervisor).install_on(self.machine, overcommit=policy)
         running: list[str] = []
         refused: list[tuple[str, str]] = []
         steps: list[str] = []
         free_before: dict[str, Resources] = {}
         for number, vm in enumerate(self.vms, start=1):
             if explain:
-                free_before[vm.name] = host.usage().free
+                free_before[vm.name] = _free(host)
             try:
                 host.create_vm(vm.name, vm.guest, vm.resources).start()
             except NotEnoughResourcesError as error:
@@ -161,7 +167,7 @@ class VMFitExercise(Exercise[tuple[str, ...]]):
                 running.append(vm.name)
                 if not explain:
                     continue
-                free = host.usage().free
+                free = _free(host)
                 left = f"{_vcpus(free.vcpus)} and {free.memory} of memory are left"
                 steps.append(wrap(f"{number}. {vm.name}: started; {left}.", "  ", "     "))
         return _Run(tuple(running), tuple(refused), tuple(steps), free_before, host)
@@ -172,8 +178,11 @@ class VMFitExercise(Exercise[tuple[str, ...]]):
         intro = (
             f"A {self.machine.kind} {self.machine.name!r} has {hardware.vcpus} hardware"
             f" threads, {hardware.memory} of memory and {hardware.disk} of disk. It {where}has"
-            f" {self.hypervisor} installed with vcpu_ratio={self.vcpu_ratio}, so it hands out"
-            f" up to {self.vcpu_ratio * hardware.vcpus} vCPUs; memory is not overcommitted."
+            f" {self.hypervisor} installed with the policy Overcommit(vcpu_ratio="
+            f"{self.vcpu_ratio}, memory_ratio=1): it hands out up to"
+            f" {self.vcpu_ratio * hardware.vcpus} vCPUs to running VMs and promises no more"
+            " memory than it has. (That is a cautious operator's choice: by default real"
+            " hypervisors promise more.)"
         )
         order = (
             "These VMs are created and started one after another. When the host refuses to"
@@ -199,8 +208,22 @@ class VMFitExercise(Exercise[tuple[str, ...]]):
               1. web: started; 15 vCPUs and 12 GiB of memory are left.
               2. vpn: started; 13 vCPUs and 4 GiB of memory are left.
               3. cache: refused: VM 'cache' needs 8 GiB of memory but the host has 4 GiB free of
-                 16 GiB; stop a VM or give it less memory.
-            ...
+                 16 GiB under its policy (up to 2 vCPUs per hardware thread; no more memory than the
+                 host has); stop a VM, give it less memory, or install with a looser Overcommit
+                 policy.
+              4. ci: started; 12 vCPUs and 0 B of memory are left.
+              5. mail: refused: VM 'mail' needs 2 GiB of memory but the host has 0 B free of 16 GiB
+                 under its policy (up to 2 vCPUs per hardware thread; no more memory than the host
+                 has); stop a VM, give it less memory, or install with a looser Overcommit policy.
+            <BLANKLINE>
+            The first VM refused is 'cache'. A refused VM stays off, and the next one is still tried
+            with what is free.
+            <BLANKLINE>
+            What the host holds at the end:
+                    promised    in use  hardware
+            vCPUs          4         4         8
+            memory    16 GiB    16 GiB    16 GiB
+            disk     352 GiB       0 B     1 TiB
         """
         run = self._result
         shown = "{" + ", ".join(repr(name) for name in run.running) + "}"
@@ -233,8 +256,8 @@ class VMFitExercise(Exercise[tuple[str, ...]]):
         threads = self.machine.resources.vcpus
         if self.vcpu_ratio != 1 and given == self._run(vcpu_ratio=1).running:
             return (
-                f"you handed out one vCPU per hardware thread, but the hypervisor was installed"
-                f" with vcpu_ratio={self.vcpu_ratio}: it hands out up to"
+                f"you handed out one vCPU per hardware thread, but the policy allows"
+                f" vcpu_ratio={self.vcpu_ratio}: it hands out up to"
                 f" {threads * self.vcpu_ratio} vCPUs in all, not {threads}."
             )
         if given == self._run(stop_at_refusal=True).running:
@@ -257,4 +280,14 @@ class VMFitExercise(Exercise[tuple[str, ...]]):
 
 
 def _vcpus(count: int) -> str:
-    return f"{count} vCPU" if count == 1 else f"{count} vCPUs"
+    return counted(count, "vCPU")
+
+
+def _free(host: Host) -> Resources:
+    """What the host's policy still lets it promise (its policy always has both limits here)."""
+    vcpus, memory = host.overcommit.limit(host.machine.resources)
+    promised = host.usage().promised
+    if vcpus is None or memory is None:  # pragma: no cover - _run always sets both
+        msg = f"the exercise's host has no limit to count down from: {host.overcommit!r}"
+        raise InvalidValueError(msg)
+    return Resources(vcpus - promised.vcpus, memory - promised.memory)
