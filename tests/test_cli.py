@@ -29,7 +29,10 @@ def fake_machine(root: Path) -> Path:
 
 
 class TestWhereami:
-    """``vmconcepts whereami`` answers in one sentence, lists the evidence, and exits 0."""
+    """``vmconcepts whereami`` answers in one sentence, lists the evidence, and exits 0.
+
+    A ``--root`` that is not a directory is a mistake, and exits 2 instead.
+    """
 
     def test_prose(self, tmp_path, capsys):
         """The first line is the answer; the evidence follows as a list."""
@@ -55,6 +58,36 @@ class TestWhereami:
         """Finding nothing is an answer too, not a failure."""
         assert main(["whereami", "--root", str(tmp_path)]) == 0
         assert "bare metal" in capsys.readouterr().out
+
+    def test_empty_root_is_bare_metal(self, tmp_path, capsys):
+        """An empty directory that exists is a machine whose files say nothing: exit 0."""
+        empty = tmp_path / "empty"
+        empty.mkdir()
+        assert main(["whereami", "--json", "--root", str(empty)]) == 0
+        answer = json.loads(capsys.readouterr().out)
+        assert (answer["vm"], answer["container"]) == (None, None)
+
+    @pytest.mark.parametrize(
+        ("is_file", "problem"), [(False, "does not exist"), (True, "is not a directory")]
+    )
+    def test_root_that_is_not_a_directory(self, tmp_path, capsys, is_file, problem):
+        """A missing root, or a file as root, exits 2 with one line, not a bare-metal answer."""
+        root = tmp_path / "machine"
+        if is_file:
+            root.write_text("not a machine\n")
+        assert main(["whereami", "--root", str(root)]) == 2
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        lines = captured.err.splitlines()
+        assert len(lines) == 1, captured.err
+        assert lines[0].startswith(f"vmconcepts: error: argument --root: {str(root)!r} {problem};")
+        assert "leave --root out" in lines[0]
+        assert "bare metal" not in captured.err
+
+    def test_empty_root_argument(self, capsys):
+        """An empty --root is refused, not read as the current directory."""
+        assert main(["whereami", "--root", ""]) == 2
+        assert "argument --root: '' does not exist" in capsys.readouterr().err
 
     def test_cpuid_option(self, tmp_path, capsys):
         """--cpuid passes a known signature on: TCG means QEMU without KVM."""
@@ -126,6 +159,21 @@ class TestEntryPoints:
         )
         assert done.returncode == 0, done.stderr
         assert json.loads(done.stdout)["container"] == "docker"
+
+    def test_python_m_missing_root(self, tmp_path):
+        """`python -m vmconcepts whereami --root MISSING` exits 2 with one line, no traceback."""
+        done = subprocess.run(
+            [sys.executable, "-m", "vmconcepts", "whereami", "--root", str(tmp_path / "nowhere")],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+        assert done.returncode == 2
+        assert done.stdout == ""
+        assert "Traceback" not in done.stderr
+        assert len(done.stderr.splitlines()) == 1
+        assert "does not exist" in done.stderr
 
     def test_python_m_bad_command(self):
         """A mistake exits non-zero with one line and no traceback."""

@@ -4,7 +4,11 @@ Run it as ``vmconcepts whereami`` or ``python -m vmconcepts whereami``. Each job
 subcommand: ``vmconcepts exercise`` prints practice problems (see `vmconcepts.exercises`).
 
 Examples:
-    >>> main(["whereami", "--root", "/nowhere/at/all", "--json"])
+    An empty directory stands for a machine whose files say nothing:
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as empty:
+    ...     main(["whereami", "--root", empty, "--json"])
     {
       "vm": null,
       "container": null,
@@ -20,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from vmconcepts.detect import detect
@@ -89,6 +94,24 @@ def _seed(text: str) -> int:
     return seed
 
 
+def _root(text: str) -> str:
+    """Read ``--root``: a directory that exists, since a missing one would look like bare metal."""
+    try:
+        # Path("") means the current directory: an empty argument is a slip, not a choice.
+        is_dir = bool(text) and Path(text).is_dir()
+        exists = is_dir or (bool(text) and Path(text).exists())
+    except (OSError, ValueError):
+        is_dir = exists = False
+    if not is_dir:
+        problem = "is not a directory" if exists else "does not exist"
+        msg = (
+            f"{text!r} {problem}; give a directory that stands for /, such as a fake"
+            " machine's, or leave --root out to read this machine's own files"
+        )
+        raise argparse.ArgumentTypeError(msg)
+    return text
+
+
 def _exercise(args: argparse.Namespace) -> int:
     """Print the list of exercises, or one problem from its seed, with its answer if asked."""
     if args.list:
@@ -124,8 +147,8 @@ def _parser() -> _Parser:
         help="tell which virtual machine and container this program runs in",
         description=(
             "Tell which virtual machine and which container this program runs in, following"
-            " systemd-detect-virt's rules, and show the evidence. Always exits with status 0,"
-            " on bare metal too."
+            " systemd-detect-virt's rules, and show the evidence. Exits with status 0 whatever"
+            " it finds, bare metal included, and with status 2 when --root is not a directory."
         ),
     )
     whereami.add_argument(
@@ -133,9 +156,10 @@ def _parser() -> _Parser:
     )
     whereami.add_argument(
         "--root",
+        type=_root,
         default="/",
         metavar="DIR",
-        help="read the machine's files below DIR instead of / (default: /)",
+        help="read the machine's files below DIR, an existing directory, instead of / (default: /)",
     )
     whereami.add_argument(
         "--cpuid",
@@ -184,16 +208,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Returns:
         0 when the command ran (and for ``--help``, or no command, which prints the help);
-        2 for a bad subcommand or option, reported as one line on standard error.
+        2 for a bad subcommand or option, such as a ``--root`` that is not a directory,
+        reported as one line on standard error.
 
     Examples:
-        >>> main(["whereami", "--root", "/nowhere/at/all"])
-        No virtual machine or container found: as far as these files tell, this is bare metal.
-        <BLANKLINE>
-        Evidence, in the order it was read:
-          - /proc/vz: not there: not OpenVZ.
-        ...
-        0
+        A root that does not exist is a mistake, not an empty machine (stderr is shown here):
+
+        >>> import contextlib
+        >>> import sys
+        >>> with contextlib.redirect_stderr(sys.stdout):
+        ...     main(["whereami", "--root", "/nowhere/at/all"])
+        vmconcepts: error: argument --root: '/nowhere/at/all' does not exist; give a directory that stands for /, such as a fake machine's, or leave --root out to read this machine's own files (see 'vmconcepts --help')
+        2
         >>> main(["whereareyou"])
         2
     """
