@@ -94,7 +94,7 @@ Exercise 'hypervisor-types', seed 7: type 1, type 2 or neither, and what lies un
 
 For each product, say whether it is a type 1 hypervisor (it runs directly on the
 hardware, with no OS under it), a type 2 hypervisor (an application on a host operating
-system), or neither (its sources disagree, or it is not classified as a hypervisor type
+system), or neither (its type is disputed, or it is not classified as a hypervisor type
 at all).
 
   - VMware Fusion
@@ -143,9 +143,9 @@ A host has 16 vCPUs and 4 GiB of memory free for instances. One copy of an app n
 1 vCPU and 512 MiB of memory.
 
 As a Firecracker microVM, each copy takes what the app needs, plus the VMM's own memory,
-at most 5 MiB (Firecracker docs/SPECIFICATION.md, checked in its CI; measured on a
-1 vCPU, 128 MiB microVM on m5d.metal and m6g.metal hosts; the library uses it for every
-size) and, in this exercise, nothing for its guest kernel and OS.
+at most 5 MiB (Firecracker SPECIFICATION.md, checked in its CI; measured on a 1 vCPU,
+128 MiB microVM on m5d.metal and m6g.metal hosts; the library uses it for every size)
+and, in this exercise, nothing for its guest kernel and OS.
 
 As a Docker container, each copy takes what the app needs and nothing more: a container
 started by runc, Docker's default runtime, has no kernel of its own, and its other
@@ -357,10 +357,12 @@ class TestHints:
         assert hint.startswith("'vpn' does start: when its turn comes, 15 vCPUs and 12 GiB")
 
     def test_hypervisor_types_disputed(self):
-        """Giving the KVM-based Nitro a type explains that its sources disagree."""
+        """Giving the KVM-based Nitro a type explains that its type is disputed, and why."""
         problem = HypervisorTypesExercise(seed=0)
         answer = {**problem.solve().answer, "AWS Nitro Hypervisor": 1}
-        assert "its sources disagree" in problem.check(answer).hint
+        hint = problem.check(answer).hint
+        assert "has no agreed type: it is disputed" in hint
+        assert "AWS does not call it type 1 or type 2" in hint
 
     def test_hypervisor_types_type_2_on_bare_metal(self):
         """Calling a hosted hypervisor type 1 quotes the library's wrong-layer refusal."""

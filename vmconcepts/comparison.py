@@ -209,7 +209,7 @@ class Finding:
         return f"{self.claim}. Source: {self.source}. Conditions: {self.conditions}."
 
 
-_FIRECRACKER_SPEC = "Firecracker docs/SPECIFICATION.md, checked in its CI"
+_FIRECRACKER_SPEC = "Firecracker SPECIFICATION.md, checked in its CI"
 _FIRECRACKER_HOSTS = "m5d.metal and m6g.metal hosts"
 # SPECIFICATION.md: the m5d.metal host runs with hyperthreading disabled.
 _FIRECRACKER_SPEC_HOSTS = "m5d.metal (hyperthreading off) and m6g.metal hosts"
@@ -537,11 +537,11 @@ class Comparison:
             does not, so the kernel boot is the step a container skips.
               Firecracker microVM:
               - at most 8 CPU ms: VMM process start to its API socket being ready. Source:
-                Firecracker docs/SPECIFICATION.md, checked in its CI. Conditions: m5d.metal
+                Firecracker SPECIFICATION.md, checked in its CI. Conditions: m5d.metal
                 (hyperthreading off) and m6g.metal hosts.
-              - at most 125 ms: VMM start to guest /sbin/init. Source: Firecracker
-                docs/SPECIFICATION.md, checked in its CI. Conditions: a 1 vCPU, 128 MiB microVM on
-                m5d.metal (hyperthreading off) and m6g.metal hosts; serial console off; a minimal,
+              - at most 125 ms: VMM start to guest /sbin/init. Source: Firecracker SPECIFICATION.md,
+                checked in its CI. Conditions: a 1 vCPU, 128 MiB microVM on m5d.metal
+                (hyperthreading off) and m6g.metal hosts; serial console off; a minimal,
                 Firecracker-tuned guest kernel and a minimal root filesystem. Caveat: Firecracker
                 loads the guest kernel itself, from an uncompressed kernel image (Firecracker
                 docs/getting-started.md), so no BIOS or UEFI firmware runs first; the figure says

@@ -3,7 +3,8 @@
 The rules, in the order a VM meets them:
 
 - creating a VM checks that it could ever run here: no more vCPUs than the host has hardware
-  threads, no more memory than it has; its disk is thin by default, so it takes host disk
+  threads, no more memory than it has (the library's simplification: KVM would start a
+  larger guest, and the cost would show only when it touched more than the host has); its disk is thin by default, so it takes host disk
   only as the guest writes (a thick disk takes all of it at once);
 - the guest must be built for the host's CPU architecture, unless the hypervisor emulates
   (only QEMU does, in the catalogue);
@@ -270,8 +271,9 @@ class Host:
             resources: What the VM gets: at least 1 vCPU and some memory.
             architecture: The guest's CPU; by default the host's, or, on an emulator, the
                 first the OS is built for.
-            disk: ``"thin"`` (the default in VirtualBox, VMware and QEMU's qcow2): host disk
-                is taken as the guest writes; ``"thick"``: the whole disk is taken now.
+            disk: ``"thin"`` (the default in VirtualBox, VMware Workstation and QEMU's qcow2):
+                host disk is taken as the guest writes; ``"thick"`` (ESXi's default on VMFS):
+                the whole disk is taken now.
 
         Raises:
             InvalidValueError: The name is taken or empty, or an argument is not usable.
@@ -290,7 +292,7 @@ class Host:
             >>> host.create_vm("win10", "Windows 10", Resources(2, "8 GiB", "64 GiB"))
             Traceback (most recent call last):
             ...
-            vmconcepts.errors.IncompatibleArchitectureError: Windows 10 is built for x86_64 only, but laptop 'macbook' has an arm64 CPU, and VMware Fusion runs guests natively on the host's CPU: it does not emulate another. What works: Windows 11 (it has an arm64 build); Windows 10 on an x86_64 machine (for a Mac, an Intel Mac); or an emulator such as QEMU, which translates every instruction and so runs it slower.
+            vmconcepts.errors.IncompatibleArchitectureError: Windows 10 is built for x86_64 only (as a guest you can install), but laptop 'macbook' has an arm64 CPU, and VMware Fusion runs guests natively on the host's CPU: it does not emulate another. What works: Windows 11 (it has an arm64 build); Windows 10 on an x86_64 machine (for a Mac, an Intel Mac); or an emulator such as QEMU, which translates every instruction and so runs it slower.
         """
         if not isinstance(name, str) or not name.strip():
             msg = f"a VM needs a name such as 'win10', not {name!r}"
@@ -359,7 +361,7 @@ class Host:
         mac = " (for a Mac, an Intel Mac)" if target == "x86_64" and on_a_mac else ""
         works = [*instead[:1], f"{guest_os} on an {target} machine{mac}"]
         return (
-            f"{guest_os} is built for {built}{only}, but {where} has an {native} CPU, and"
+            f"{guest_os} is built for {built}{only} (as a guest you can install), but {where} has an {native} CPU, and"
             f" {self.hypervisor} runs guests natively on the host's CPU: it does not emulate"
             f" another. What works: {'; '.join(works)}; or an emulator such as QEMU, which"
             " translates every instruction and so runs it slower."

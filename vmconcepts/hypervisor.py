@@ -120,8 +120,8 @@ class Hypervisor:
         Examples:
             >>> print(Hypervisor.named("KVM").describe())
             KVM (Linux kernel): Linux kernel module (type disputed)
-            A module of the Linux kernel. Red Hat says it converts Linux into a type-1 (bare-metal) hypervisor; TechTarget and others call the host Linux kernel type 2. It is the classic case where the two-type model blurs.
-            Source: Red Hat, "What is KVM?"; TechTarget
+            A module of the Linux kernel. Red Hat says it converts Linux into a type-1 (bare-metal) hypervisor; TechTarget says the host Linux kernel acts as a type 2. It is the classic case where the two-type model blurs.
+            Source: Red Hat, "What is KVM?"; TechTarget WhatIs, "KVM hypervisor" (2017)
         """
         return f"{self.name} ({self.vendor}): {self.classification}\n{self.note}\nSource: {self.source}"
 
@@ -293,6 +293,9 @@ _CATALOGUE = (
         '"An open source, bare metal hypervisor"; a privileged domain, dom0, manages the'
         " other guests and holds the device drivers.",
         'Xen Project, "Xen Admin Guide: Introduction" (xenbits.xen.org/docs)',
+        how_to_install="Install Xen on a machine with no OS; in practice it is often added to an"
+        " installed Linux such as Debian, which then runs as dom0 (Debian Wiki, 'Xen'). This"
+        " model installs it on bare metal only.",
     ),
     Hypervisor(
         "AWS Nitro Hypervisor",
@@ -307,6 +310,8 @@ _CATALOGUE = (
         "Amazon EC2 User Guide, instance types;"
         ' AWS whitepaper "The Security Design of the AWS Nitro System"',
         disputed=True,
+        how_to_install="The Nitro hypervisor comes only on AWS's own servers; in this model,"
+        " put it on a server with no OS.",
     ),
     Hypervisor(
         "VMware Workstation",
@@ -359,9 +364,9 @@ _CATALOGUE = (
         "in the host kernel",
         ("linux",),
         "A module of the Linux kernel. Red Hat says it converts Linux into a type-1"
-        " (bare-metal) hypervisor; TechTarget and others call the host Linux kernel type 2."
+        " (bare-metal) hypervisor; TechTarget says the host Linux kernel acts as a type 2."
         " It is the classic case where the two-type model blurs.",
-        'Red Hat, "What is KVM?"; TechTarget',
+        'Red Hat, "What is KVM?"; TechTarget WhatIs, "KVM hypervisor" (2017)',
         disputed=True,
         how_to_install="Install Linux first: loading the KVM module turns that kernel into"
         " the hypervisor.",

@@ -122,7 +122,10 @@ class Machine:
 
     @property
     def bare_metal(self) -> bool:
-        """True when no operating system is installed.
+        """True when no OS is installed, so only a type 1 hypervisor can go on it.
+
+        That is the hypervisor sense of "bare metal"; EC2's ``*.metal`` instances use the
+        word for a whole server whose own OS runs with no hypervisor (see the glossary).
 
         Examples:
             >>> Machine("pc", "desktop", Resources(4, "8 GiB"), os="Windows 11").bare_metal

@@ -318,7 +318,7 @@ class VirtualMachine:
             >>> mallory.read_memory("password", of=alice)
             Traceback (most recent call last):
             ...
-            vmconcepts.errors.IsolationError: VM 'mallory' cannot read from the memory of VM 'alice': the hypervisor gives each VM memory of its own, and no setting shares it
+            vmconcepts.errors.IsolationError: VM 'mallory' cannot read from the memory of VM 'alice': the hypervisor gives each VM memory of its own, and in this model nothing shares it
         """
         self._require_running("read memory in")
         if of is not None and of is not self:
@@ -331,7 +331,7 @@ class VirtualMachine:
     def _memory_refusal(self, doing: str, other: VirtualMachine) -> str:
         return (
             f"{self} cannot {doing} the memory of {other}: the hypervisor gives each VM"
-            " memory of its own, and no setting shares it"
+            " memory of its own, and in this model nothing shares it"
         )
 
     # -- the host's files, through shared folders ----------------------------------------

@@ -78,7 +78,7 @@ class HypervisorTypesExercise(Exercise[Types]):
     """Type 1, type 2 or neither: classify four products from the hypervisor catalogue.
 
     The answer maps each product's name to 1, 2 or None; None stands for "neither": its
-    sources disagree (KVM, bhyve, and the KVM-based Nitro) or it is not a hypervisor type at all (QEMU, Firecracker).
+    type is disputed (KVM, bhyve, and the KVM-based Nitro, which AWS gives no type) or it is not a hypervisor type at all (QEMU, Firecracker).
     ``"type 1"``, ``"2"``, ``"neither"`` and ``"disputed"`` are read too, and a product
     may be named as `Hypervisor.named` takes it ("ESXi", "virtualbox").
 
@@ -91,7 +91,7 @@ class HypervisorTypesExercise(Exercise[Types]):
         Solution(answer={'Microsoft Hyper-V': 1, 'AWS Nitro Hypervisor': None, 'Parallels Desktop for Mac': 2, 'Oracle VirtualBox': 2})
         >>> answer = {"nitro": 1, "Hyper-V": "type 1", "Parallels": 2, "VirtualBox": 2}
         >>> print(problem.check(answer))
-        Not yet: AWS Nitro Hypervisor has no agreed type: its sources disagree. "A lightweight hypervisor ...
+        Not yet: AWS Nitro Hypervisor has no agreed type: it is disputed. "A lightweight hypervisor ...
     """
 
     name = "hypervisor-types"
@@ -112,7 +112,7 @@ class HypervisorTypesExercise(Exercise[Types]):
         intro = (
             "For each product, say whether it is a type 1 hypervisor (it runs directly on the"
             " hardware, with no OS under it), a type 2 hypervisor (an application on a host"
-            " operating system), or neither (its sources disagree, or it is not classified as"
+            " operating system), or neither (its type is disputed, or it is not classified as"
             " a hypervisor type at all)."
         )
         rows = "\n".join(f"  - {product.name}" for product in self.products)
@@ -190,7 +190,7 @@ def _hint(product: Hypervisor, said: int | None) -> str:
     """Why ``said`` is the wrong type for ``product``, in the library's own words."""
     if product.type is None:
         why = (
-            "its sources disagree."
+            "it is disputed."
             if product.disputed
             else f"it is classified as {a_or_an(product.classification)}, not by hypervisor type."
         )

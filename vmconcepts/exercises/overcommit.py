@@ -208,8 +208,9 @@ class OvercommitExercise(Exercise[Taken]):
         busiest_first = self._order_taken(self._uses(), reverse=True)
         if given == busiest_first:
             return (
-                "the host does not punish the guest that grew: it takes memory from the guests"
-                " that were quiet longest first, which is why a noisy neighbour slows the others."
+                "in the model the host does not punish the guest that grew: it takes memory from"
+                " the guests that were quiet longest first, which is why a noisy neighbour slows"
+                " the others."
             )
         return (
             "take from the quietest guest first, all it uses if need be, then from the next"
