@@ -62,6 +62,12 @@ class TestInvalidStateError:
         error = InvalidStateError("VM 'a'", "deleted", "start", [])
         assert "nothing (this is final)" in str(error)
 
+    def test_a_message_of_its_own_keeps_the_fields(self):
+        """A caller may word the message itself; the state and actions stay readable."""
+        error = InvalidStateError("host 'h'", "in use", "release", ["terminate"], message="busy")
+        assert str(error) == "busy"
+        assert (error.state, error.allowed) == ("in use", ("terminate",))
+
 
 class TestUnknownProductError:
     """Unknown names come with a suggestion when one is close."""

@@ -643,13 +643,8 @@ class Server:
                 f" {counted(count, 'instance still runs', 'instances still run')} on it"
                 f" ({ids}); terminate {them} first, then release the host."
             )
-            error = InvalidStateError(
-                f"Dedicated Host {self.name!r}", "in use", "release", ["terminate instances"]
-            )
-            # InvalidStateError's template ("from in use you can: ...") reads badly here,
-            # so the error keeps its fields and gets a message of its own.
-            error.args = (message,)
-            raise error
+            what = f"Dedicated Host {self.name!r}"
+            raise InvalidStateError(what, "in use", "release", ["terminate"], message=message)
         self._state, self._account = ServerState.FREE, None
 
     def stack(self) -> Stack:

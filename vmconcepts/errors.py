@@ -87,6 +87,7 @@ class InvalidStateError(VMConceptsError):
         state: Its current state.
         action: The action that was refused.
         allowed: The actions possible from ``state``.
+        message: A message of its own, where the usual "from STATE you can: ..." reads badly.
 
     Examples:
         >>> raise InvalidStateError("VM 'win10'", "stopped", "pause", ["start", "delete"])
@@ -95,14 +96,22 @@ class InvalidStateError(VMConceptsError):
         vmconcepts.errors.InvalidStateError: cannot pause VM 'win10': it is stopped; from stopped you can: start, delete
     """
 
-    def __init__(self, what: str, state: str, action: str, allowed: Iterable[str]) -> None:
-        """Build the message from the state and the actions it allows."""
+    def __init__(
+        self,
+        what: str,
+        state: str,
+        action: str,
+        allowed: Iterable[str],
+        message: str | None = None,
+    ) -> None:
+        """Build the message from the state and the actions it allows, unless one is given."""
         self.what = what
         self.state = state
         self.action = action
         self.allowed = tuple(allowed)
         possible = ", ".join(self.allowed) if self.allowed else "nothing (this is final)"
-        super().__init__(f"cannot {action} {what}: it is {state}; from {state} you can: {possible}")
+        default = f"cannot {action} {what}: it is {state}; from {state} you can: {possible}"
+        super().__init__(message or default)
 
 
 class NoSuchFileError(VMConceptsError, FileNotFoundError):

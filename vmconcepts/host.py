@@ -4,8 +4,9 @@ The rules, in the order a VM meets them:
 
 - creating a VM checks that it could ever run here: no more vCPUs than the host has hardware
   threads, no more memory than it has (the library's simplification: KVM would start a
-  larger guest, and the cost would show only when it touched more than the host has); its disk is thin by default, so it takes host disk
-  only as the guest writes (a thick disk takes all of it at once);
+  larger guest, and the cost would show only when it touched more than the host has);
+- its disk is thin by default, so it takes host disk only as the guest writes (a thick disk
+  takes all of it at once);
 - the guest must be built for the host's CPU architecture, unless the hypervisor emulates
   (only QEMU does, in the catalogue);
 - starting it promises it its vCPUs and memory, and stopping it takes the promise back;
