@@ -19,8 +19,10 @@ from vmconcepts.cloud import ServerState
 from vmconcepts.errors import InvalidValueError, UnknownProductError, VMConceptsError
 from vmconcepts.exercises import (
     EXERCISES,
+    ChooseIsolationExercise,
     DensityExercise,
     Exercise,
+    ExitsExercise,
     HypervisorTypesExercise,
     IsolationExercise,
     OvercommitExercise,
@@ -35,7 +37,15 @@ from vmconcepts.exercises import (
 
 SEEDS = range(200)
 IDS = [kind.name for kind in EXERCISES]
-CHAPTERS = {"what-is-a-vm.md", "how-vms-work.md", "why-vms.md", "cloud.md", "containers.md"}
+CHAPTERS = {
+    "what-is-a-vm.md",
+    "how-vms-work.md",
+    "under-the-hood.md",
+    "why-vms.md",
+    "cloud.md",
+    "containers.md",
+    "isolation.md",
+}
 
 
 def wrong_answer(problem: Exercise) -> object:  # noqa: PLR0911 - one branch per exercise
@@ -59,6 +69,13 @@ def wrong_answer(problem: Exercise) -> object:  # noqa: PLR0911 - one branch per
     if isinstance(problem, WhereAmIExercise):
         vm, container = answer
         return ("xen" if vm == "kvm" else "kvm"), container
+    if isinstance(problem, ExitsExercise):
+        exits, hypercalls, translated = answer
+        return exits + 1, hypercalls, translated
+    if isinstance(problem, ChooseIsolationExercise):
+        first = problem.workloads[0]
+        kinds = (*problem.kinds, None)
+        return {**answer, first: next(k for k in kinds if not problem.fits(first, k))}
     if isinstance(problem, OvercommitExercise):
         spared = next(name for name in problem.given if name not in answer)
         return {**answer, spared: 1}
@@ -517,6 +534,7 @@ class TestBadInput:
             (WhereAmIExercise, ("kvmm", None), "not one of systemd's VM identifiers"),
             (WhereAmIExercise, ("docker", None), "is a container identifier"),
             (WhereAmIExercise, (None, 3), "pair (vm, container)"),
+            (ExitsExercise, (3, 0), "a triple of counts"),
         ],
     )
     def test_wrong_shape(self, kind, answer, words):

@@ -48,6 +48,18 @@ from vmconcepts.container import (
     Namespace,
     linux_vm_engine,
 )
+from vmconcepts.cpu import (
+    OPERATIONS,
+    PAGE_SIZE,
+    GuestProgram,
+    NestedPaging,
+    Operation,
+    OperationKind,
+    RunCounts,
+    Technique,
+    Translation,
+    technique_for,
+)
 from vmconcepts.detect import Environment, detect, in_webassembly
 from vmconcepts.diagram import Figure, Layer, LayerKind, Stack, side_by_side
 from vmconcepts.errors import (
@@ -65,8 +77,10 @@ from vmconcepts.errors import (
 
 if TYPE_CHECKING:
     from vmconcepts.exercises import (
+        ChooseIsolationExercise,
         DensityExercise,
         Exercise,
+        ExitsExercise,
         HypervisorTypesExercise,
         IsolationExercise,
         OvercommitExercise,
@@ -81,6 +95,18 @@ if TYPE_CHECKING:
 from vmconcepts.host import Host, Usage
 from vmconcepts.hypervisor import Hypervisor
 from vmconcepts.infrastructure import Machine
+from vmconcepts.isolation import (
+    DEFAULT_HOST_KERNEL,
+    ESCAPES,
+    Escape,
+    IsolationKind,
+    Placement,
+    Power,
+    Shared,
+    Workload,
+    fitting,
+    place,
+)
 from vmconcepts.operating_system import Kernel, OperatingSystem
 from vmconcepts.overcommit import GuestMemory, Overcommit, Pressure, reclaim
 from vmconcepts.resources import Resources, Size, as_size
@@ -88,9 +114,11 @@ from vmconcepts.virtual_machine import VirtualMachine
 
 __all__ = [
     "ARCHITECTURES",
+    "DEFAULT_HOST_KERNEL",
     "DOCKER_CONTAINER",
     "DOCKER_START_HDD",
     "DOCKER_START_SSD",
+    "ESCAPES",
     "FELTER_2014",
     "FIRECRACKER_BOOT",
     "FIRECRACKER_CREATION_RATE",
@@ -102,8 +130,11 @@ __all__ = [
     "LIGHTVM_BOOT",
     "NAMESPACE_KINDS",
     "NAMESPACE_SETUP",
+    "OPERATIONS",
+    "PAGE_SIZE",
     "Architecture",
     "CgroupLimits",
+    "ChooseIsolationExercise",
     "CloudProvider",
     "Comparison",
     "Container",
@@ -111,10 +142,13 @@ __all__ = [
     "DedicatedHost",
     "DensityExercise",
     "Environment",
+    "Escape",
     "Exercise",
+    "ExitsExercise",
     "Figure",
     "Finding",
     "GuestMemory",
+    "GuestProgram",
     "Host",
     "Hypervisor",
     "HypervisorTypesExercise",
@@ -128,26 +162,36 @@ __all__ = [
     "InvalidValueError",
     "IsolationError",
     "IsolationExercise",
+    "IsolationKind",
     "Kernel",
     "Layer",
     "LayerKind",
     "Machine",
     "Measurement",
     "Namespace",
+    "NestedPaging",
     "NoSuchFileError",
     "NotEnoughResourcesError",
     "OperatingSystem",
+    "Operation",
+    "OperationKind",
     "Overcommit",
     "OvercommitExercise",
+    "Placement",
     "PlacementExercise",
+    "Power",
     "Pressure",
     "Resources",
+    "RunCounts",
     "Server",
     "ServerState",
+    "Shared",
     "Size",
     "Solution",
     "Stack",
+    "Technique",
     "Tenancy",
+    "Translation",
     "UnknownProductError",
     "Usage",
     "Utilisation",
@@ -156,6 +200,7 @@ __all__ = [
     "Verdict",
     "VirtualMachine",
     "WhereAmIExercise",
+    "Workload",
     "WrongLayerError",
     "as_size",
     "check_architecture",
@@ -164,11 +209,14 @@ __all__ = [
     "detect",
     "exercise",
     "exercise_names",
+    "fitting",
     "in_webassembly",
     "instances_per_host",
     "linux_vm_engine",
+    "place",
     "reclaim",
     "side_by_side",
+    "technique_for",
 ]
 
 
@@ -176,13 +224,14 @@ __all__ = [
 # time `import vmconcepts` takes, and most readers never open one.
 _EXERCISE_NAMES = frozenset(
     {
+        "ChooseIsolationExercise",
         "DensityExercise",
         "Exercise",
+        "ExitsExercise",
         "HypervisorTypesExercise",
         "IsolationExercise",
         "OvercommitExercise",
         "PlacementExercise",
-        "Pressure",
         "Solution",
         "Verdict",
         "VMFitExercise",

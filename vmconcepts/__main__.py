@@ -115,8 +115,9 @@ def _root(text: str) -> str:
 def _exercise(args: argparse.Namespace) -> int:
     """Print the list of exercises, or one problem from its seed, with its answer if asked."""
     if args.list:
+        width = max(len(kind.chapter) for kind in EXERCISES) + 2
         for kind in EXERCISES:
-            sys.stdout.write(f"{kind.name:<18}{kind.chapter:<17}{kind.title}\n")
+            sys.stdout.write(f"{kind.name:<18}{kind.chapter:<{width}}{kind.title}\n")
         return 0
     if args.name is None:
         sys.stderr.write(

@@ -8,7 +8,7 @@ everywhere, so a run can be repeated. On the command line: ``vmconcepts exercise
 Examples:
     >>> from vmconcepts.exercises import exercise, exercise_names
     >>> exercise_names()
-    ('isolation', 'hypervisor-types', 'vm-fit', 'overcommit', 'placement', 'density', 'whereami')
+    ('isolation', 'hypervisor-types', 'exits', 'vm-fit', 'overcommit', 'placement', 'density', 'choose-isolation', 'whereami')
     >>> problem = exercise("density", seed=7)
     >>> problem
     DensityExercise(seed=7)
@@ -17,7 +17,7 @@ Examples:
     >>> exercise("densty", seed=7)
     Traceback (most recent call last):
     ...
-    vmconcepts.errors.UnknownProductError: no exercise named 'densty'; did you mean 'density'? Known: isolation, hypervisor-types, vm-fit, overcommit, placement, density, whereami
+    vmconcepts.errors.UnknownProductError: no exercise named 'densty'; did you mean 'density'? Known: isolation, hypervisor-types, exits, vm-fit, overcommit, placement, density, choose-isolation, whereami
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ from __future__ import annotations
 from typing import Any
 
 from vmconcepts.errors import UnknownProductError
+from vmconcepts.exercises.choose_isolation import ChooseIsolationExercise
 from vmconcepts.exercises.density import DensityExercise
+from vmconcepts.exercises.exits import ExitsExercise
 from vmconcepts.exercises.hypervisor_types import HypervisorTypesExercise
 from vmconcepts.exercises.isolation import IsolationExercise
 from vmconcepts.exercises.overcommit import OvercommitExercise
@@ -36,8 +38,10 @@ from vmconcepts.exercises.where_am_i import WhereAmIExercise
 
 __all__ = [
     "EXERCISES",
+    "ChooseIsolationExercise",
     "DensityExercise",
     "Exercise",
+    "ExitsExercise",
     "HypervisorTypesExercise",
     "IsolationExercise",
     "OvercommitExercise",
@@ -54,10 +58,12 @@ __all__ = [
 EXERCISES: tuple[type[Exercise[Any]], ...] = (
     IsolationExercise,
     HypervisorTypesExercise,
+    ExitsExercise,
     VMFitExercise,
     OvercommitExercise,
     PlacementExercise,
     DensityExercise,
+    ChooseIsolationExercise,
     WhereAmIExercise,
 )
 
