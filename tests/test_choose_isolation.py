@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vmconcepts.errors import InvalidValueError, VMConceptsError
+from vmconcepts.exercises import choose_isolation
 from vmconcepts.exercises.choose_isolation import ChooseIsolationExercise, _Need, _Spec
 from vmconcepts.exercises.problem import Verdict
 from vmconcepts.isolation import IsolationKind
@@ -176,6 +177,14 @@ class TestHints:
         problem = with_needs(0, (_Need.NO_BOOT,), (_Need.LIVE_MIGRATION,), (_Need.UNTRUSTED,))
         hint = problem.check({"a": "Firecracker", "b": "VM", "c": "gVisor"}).hint
         assert "a guest kernel of its own boots before 'a' can start" in hint
+        assert "resumed from a snapshot skips the boot" in hint
+
+    def test_the_simplifications_are_stated(self):
+        """The module says where the exercise departs from Kata's and Firecracker's docs."""
+        text = " ".join((choose_isolation.__doc__ or "").split())
+        assert "node's runtime configuration chooses the guest kernel" in text
+        assert "5.10, 6.1 and 6.18" in text
+        assert "resumed from a snapshot skips the boot" in text
 
     def test_live_migration(self):
         """A microVM for a workload that must move while it runs: the hint cites Clark et al."""

@@ -176,21 +176,21 @@ class TestHints:
             assert "run directly on the processor and never exit" in hint
 
     def test_batching_an_emulated_device(self):
-        """Giving an emulated device a queue is told that each access exits."""
+        """Giving an emulated device a queue is told that, in the model, each request exits."""
         for problem in with_technique(Technique.HARDWARE):
             _, _, privileged, _, batches = numbers(problem)
             assert (
-                "an emulated device has no queue"
+                "in this model an emulated device has no queue"
                 in problem.check((privileged + batches, 0, 0)).hint
             )
 
     def test_forgetting_device_exits(self):
-        """Counting only the privileged operations is told that device accesses exit too."""
+        """Counting only the privileged operations is told that device requests exit too."""
         for problem in with_technique(Technique.HARDWARE):
             _, _, privileged, requests, batches = numbers(problem)
             if privileged not in {requests, privileged + batches}:
                 hint = problem.check((privileged, 0, 0)).hint
-                assert "each access to an emulated device causes a VM exit too" in hint
+                assert "each request to an emulated device causes a VM exit too" in hint
 
     def test_hypercalls_under_hardware(self):
         """Right exits but hypercalls under hardware support: the guest is unmodified."""

@@ -109,7 +109,7 @@ class TestCatalogue:
 
     @pytest.mark.parametrize("kind", KINDS, ids=NAMES)
     def test_every_kind_shares_the_hardware(self, kind):
-        """Walls in software do not divide the server: every kind shares all its hardware."""
+        """Software rations the hardware but does not end the sharing: every kind shares it."""
         assert set(HARDWARE) <= set(kind.shares)
 
     @pytest.mark.parametrize("kind", KINDS, ids=NAMES)
@@ -125,6 +125,23 @@ class TestCatalogue:
         for kind in (KATA, FIRECRACKER, FULL_VM):
             assert Shared.HYPERVISOR in kind.shares
             assert Shared.HOST_KERNEL not in kind.shares
+
+    def test_the_kernel_column_agrees_with_what_is_shared(self):
+        """A kind that shares the host kernel says yes; the VM kinds say not for system calls."""
+        for kind in KINDS:
+            says_yes = kind.host_kernel.startswith("yes")
+            assert says_yes == (Shared.HOST_KERNEL in kind.shares), kind.name
+        assert "Sentry" in GVISOR.host_kernel
+        for kind in (KATA, FIRECRACKER):
+            assert kind.host_kernel == (
+                "not for its system calls; KVM, in the host kernel, is its hypervisor"
+            )
+
+    def test_root_inside_runc_is_held_back_by_the_other_walls(self):
+        """Without remapping, root inside has UID 0, held back only by the other walls."""
+        remap = RUNC.walls[-1]
+        assert "UID 0" in remap
+        assert "capabilities, seccomp, an LSM" in remap
 
     def test_docker_defaults_are_stated(self):
         """The runc walls carry Docker's defaults: 44 of 300+ calls blocked, no remapping."""
@@ -175,7 +192,9 @@ class TestCosts:
 
     def test_costs_say_what_they_measure(self):
         """A cost names what its figure measures, beside the figure."""
-        assert FIRECRACKER.start_up_cost() == "at most 125 ms (VMM start to guest /sbin/init)"
+        assert FIRECRACKER.start_up_cost() == (
+            "at most 125 ms (InstanceStart API call to guest /sbin/init)"
+        )
         assert "creating a container's namespaces" in RUNC.start_up_cost()
 
 
@@ -221,8 +240,21 @@ class TestEscapes:
             assert str(escape).startswith(f"{escape.cve} ({escape.name}, {escape.date}): ")
 
     def test_l1tf_cites_intel(self):
-        """L1TF is cited to Intel's advisory too."""
+        """L1TF is cited to Intel's advisory and the kernel's account of its fix too."""
         assert "INTEL-SA-00161" in ESCAPES[2].source
+        assert "l1tf.rst" in ESCAPES[2].source
+
+    def test_venom_is_not_called_a_proven_escape(self):
+        """VENOM let a guest crash the hypervisor's process and only possibly take it over."""
+        venom = ESCAPES[1]
+        assert "possibly" in venom.outcome
+        assert "possibly" in venom.how
+        assert "CrowdStrike" in venom.source
+
+    def test_l1tf_is_a_leak_not_an_escape(self):
+        """L1TF let a guest read data, through the processor, not run code elsewhere."""
+        assert ESCAPES[2].outcome.startswith("a guest could read")
+        assert "processor" in ESCAPES[2].outcome
 
 
 class TestWorkload:
@@ -396,6 +428,14 @@ class TestPlacement:
         """Assuming private hardware is refused in every kind, pointing to dedicated hardware."""
         with pytest.raises(IsolationError, match="Dedicated Instance or Dedicated Host"):
             place(Workload("ledger"), kind).require_private(thing)
+
+    def test_the_refusal_says_software_rations_without_separating(self):
+        """The refusal names how software rations hardware, and that the sharing remains."""
+        with pytest.raises(IsolationError) as caught:
+            place(Workload("ledger"), FULL_VM).require_private(Shared.MEMORY)
+        message = str(caught.value)
+        assert "can ration the hardware (cgroups, rate limits" in message
+        assert "do not end the sharing" in message
 
     def test_the_host_kernel_is_private_only_behind_a_vm(self):
         """A kernel of its own comes with the VM kinds; runc and gVisor share the host's."""

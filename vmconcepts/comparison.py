@@ -8,9 +8,9 @@ side by side with those conditions, never divided into a "times faster".
 The one structural difference that holds whatever the numbers: a VM boots its own
 guest kernel before the app can start, and a container does not; the container's
 isolation is set up by the already-running host kernel (namespaces and cgroups). Neither
-boundary is unbreakable: containers have escaped through their runtime (runc,
-CVE-2019-5736), and guests through a hypervisor's emulated device (QEMU's floppy
-controller, "VENOM", CVE-2015-3456).
+boundary is unbreakable: a container has escaped through its runtime (runc,
+CVE-2019-5736), and a guest could crash, and possibly take over, the hypervisor's process
+through an emulated device (QEMU's floppy controller, "VENOM", CVE-2015-3456).
 
 Examples:
     >>> from vmconcepts.resources import Resources
@@ -177,7 +177,7 @@ class Measurement:
             >>> FIRECRACKER_BOOT.as_size()
             Traceback (most recent call last):
             ...
-            vmconcepts.errors.InvalidValueError: 'VMM start to guest /sbin/init' in ms cannot be read as a size: unknown unit 'ms' in '125 ms'; known units: TiB, GiB, MiB, KiB, B
+            vmconcepts.errors.InvalidValueError: 'InstanceStart API call to guest /sbin/init' in ms cannot be read as a size: unknown unit 'ms' in '125 ms'; known units: TiB, GiB, MiB, KiB, B
         """
         try:
             return Size(f"{_number(self.worst_case)} {self.unit}")
@@ -218,11 +218,12 @@ _PREPRINT = "arXiv 2602.15214 (2026 preprint)"
 _PREPRINT_SETUP = "Docker inside 2-vCPU cloud VMs; one measurement in one study, not a norm"
 _LIGHTVM = 'Manco et al., "My VM is Lighter (and Safer) than your Container", SOSP 2017'
 
-#: Firecracker's guest boot: from the VMM's start call to the guest's /sbin/init.
+#: Firecracker's guest boot: from the InstanceStart API call, with the VMM process already
+#: running (its own start is FIRECRACKER_VMM_START), to the guest's /sbin/init.
 FIRECRACKER_BOOT = Measurement(
     125,
     "ms",
-    "VMM start to guest /sbin/init",
+    "InstanceStart API call to guest /sbin/init",
     _FIRECRACKER_SPEC,
     f"a 1 vCPU, 128 MiB microVM on {_FIRECRACKER_SPEC_HOSTS}; serial console off; a"
     " minimal, Firecracker-tuned guest kernel and a minimal root filesystem",
@@ -539,9 +540,9 @@ class Comparison:
               - at most 8 CPU ms: VMM process start to its API socket being ready. Source:
                 Firecracker SPECIFICATION.md, checked in its CI. Conditions: m5d.metal
                 (hyperthreading off) and m6g.metal hosts.
-              - at most 125 ms: VMM start to guest /sbin/init. Source: Firecracker SPECIFICATION.md,
-                checked in its CI. Conditions: a 1 vCPU, 128 MiB microVM on m5d.metal
-                (hyperthreading off) and m6g.metal hosts; serial console off; a minimal,
+              - at most 125 ms: InstanceStart API call to guest /sbin/init. Source: Firecracker
+                SPECIFICATION.md, checked in its CI. Conditions: a 1 vCPU, 128 MiB microVM on
+                m5d.metal (hyperthreading off) and m6g.metal hosts; serial console off; a minimal,
                 Firecracker-tuned guest kernel and a minimal root filesystem. Caveat: Firecracker
                 loads the guest kernel itself, from an uncompressed kernel image (Firecracker
                 docs/getting-started.md), so no BIOS or UEFI firmware runs first; the figure says

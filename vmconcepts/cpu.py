@@ -10,7 +10,12 @@ translated instructions the run caused.
 - `Technique.HARDWARE`: trap-and-emulate with hardware support (Intel VT-x: VMX root and
   non-root operation, VM entries and VM exits, Intel SDM Vol. 3C; AMD-V, "Secure Virtual
   Machine", AMD APM Vol. 2, chapter 15). The unmodified guest runs on the processor; each
-  privileged operation and each access to an emulated device is a VM exit.
+  privileged operation is a VM exit, and so is each request to an emulated device. The
+  model simplifies here: a real emulated device exits on each register access, often
+  several per request; some, such as an emulated NVMe drive, keep requests in rings in
+  memory and take a batch with one doorbell write (QEMU docs, "NVMe Emulation"; NVM Express
+  Base Specification, "Submission Queue Tail Doorbell"); and the interrupts that report
+  finished requests are left out.
 - `Technique.PARAVIRTUAL`: a guest kernel modified to call the hypervisor instead of running
   privileged instructions, as Xen's guests did (Barham et al., SOSP 2003), with virtio-style
   queues (Russell, 2008; OASIS VIRTIO 1.2, 2022): each privileged operation is a hypercall,
@@ -18,6 +23,8 @@ translated instructions the run caused.
   one device costs a single notification, one hypercall.
 - `Technique.EMULATION`: every instruction is translated in software, as QEMU's TCG does
   (QEMU docs, "System Emulation: Introduction"): nothing runs directly and nothing exits.
+  Left out: an emulated guest can use virtio devices too, and each device access calls out
+  of the translated code into the emulator's device model (QEMU docs, "The memory API").
 
 These are counts, not times: the model says how often the guest leaves the processor for the
 hypervisor, never how long that takes. Which privileged operations exit is, on a real
@@ -181,7 +188,7 @@ class Technique(enum.Enum):
 _DESCRIPTIONS = {
     Technique.HARDWARE: (
         "the unmodified guest runs on the processor (Intel VT-x, AMD-V); each privileged"
-        " operation and each access to an emulated device is a VM exit"
+        " operation and each request to an emulated device is a VM exit"
     ),
     Technique.PARAVIRTUAL: (
         "the modified guest kernel makes a hypercall instead of each privileged operation,"
@@ -199,10 +206,12 @@ def technique_for(
 ) -> Technique:
     """Which technique runs a guest built for ``guest`` on a processor of ``host``.
 
-    A guest runs directly only on a processor of its own architecture, and only when the
-    hypervisor uses the processor's virtualization support (QEMU calls that an accelerator:
-    KVM, HVF or WHPX). Otherwise every instruction must be translated: QEMU's default, TCG
-    (QEMU docs, "System Emulation: Introduction").
+    A guest runs directly only on a processor of its own architecture and, with today's
+    hypervisors, only with the processor's virtualization support (QEMU calls that an
+    accelerator: KVM, HVF or WHPX); binary translation and Xen's paravirtualization once did
+    without it. Otherwise every instruction must be translated: QEMU's default, TCG (QEMU
+    docs, "System Emulation: Introduction"). The answer is never `Technique.PARAVIRTUAL`:
+    that takes a modified guest kernel, not a kind of processor.
 
     Args:
         guest: The architecture the guest is built for, e.g. ``"x86_64"``.
@@ -719,11 +728,11 @@ class NestedPaging:
             >>> paging.translate(0x3000)
             Traceback (most recent call last):
             ...
-            vmconcepts.errors.InvalidValueError: guest virtual address 0x3000 is in page 0x3, which the guest page table does not map: on a real machine the guest's own kernel gets a page fault and maps it. Add an entry for page 0x3 to the guest table, such as 0x3: 0x8.
+            vmconcepts.errors.InvalidValueError: guest virtual address 0x3000 is in page 0x3, which the guest page table does not map: on a real machine the guest's own kernel gets a page fault and maps it, or ends the program. Add an entry for page 0x3 to the guest table, such as 0x3: 0x8.
             >>> paging.translate(0x2010)
             Traceback (most recent call last):
             ...
-            vmconcepts.errors.InvalidValueError: guest physical address 0x7010 (page 0x7) has no entry in the EPT / nested page table: on a real machine that is an EPT violation, a VM exit, and the hypervisor maps a host page, for example the first time the guest touches it. Add an entry for page 0x7 to the host table, such as 0x7: 0x2b.
+            vmconcepts.errors.InvalidValueError: guest physical address 0x7010 (page 0x7) has no entry in the EPT / nested page table: on a real machine that is an EPT violation (AMD: a nested page fault), a VM exit, and the hypervisor maps a host page, for example the first time the guest touches it. Add an entry for page 0x7 to the host table, such as 0x7: 0x2b.
         """
         address = _check_address(guest_virtual, "a guest virtual address")
         guest = dict(self.guest)
@@ -734,8 +743,8 @@ class NestedPaging:
             msg = (
                 f"guest virtual address {_hex(address)} is in page {_hex(page)}, which the guest"
                 " page table does not map: on a real machine the guest's own kernel gets a page"
-                f" fault and maps it. Add an entry for page {_hex(page)} to the guest table,"
-                f" such as {_hex(page)}: {_hex(spare)}."
+                " fault and maps it, or ends the program. Add an entry for page"
+                f" {_hex(page)} to the guest table, such as {_hex(page)}: {_hex(spare)}."
             )
             raise InvalidValueError(msg)
         guest_page = guest[page]
@@ -745,9 +754,10 @@ class NestedPaging:
             msg = (
                 f"guest physical address {_hex(guest_physical)} (page {_hex(guest_page)}) has no"
                 " entry in the EPT / nested page table: on a real machine that is an EPT"
-                " violation, a VM exit, and the hypervisor maps a host page, for example the"
-                f" first time the guest touches it. Add an entry for page {_hex(guest_page)} to"
-                f" the host table, such as {_hex(guest_page)}: {_hex(spare)}."
+                " violation (AMD: a nested page fault), a VM exit, and the hypervisor maps a"
+                " host page, for example the first time the guest touches it. Add an entry for"
+                f" page {_hex(guest_page)} to the host table, such as"
+                f" {_hex(guest_page)}: {_hex(spare)}."
             )
             raise InvalidValueError(msg)
         return Translation(address, guest_physical, host[guest_page] * PAGE_SIZE + offset)

@@ -10,7 +10,8 @@ the thickest:
   user space, which itself uses only a small set of the host's system calls (gVisor README;
   gvisor.dev, "Security Model");
 - *Kata Containers* runs each container or pod in a lightweight VM with a Linux guest kernel
-  of its own (katacontainers.io; Kata Containers docs, "Guest assets" and "Limitations");
+  of its own, on a hypervisor such as QEMU or Cloud Hypervisor (katacontainers.io; Kata
+  Containers docs, "Guest assets", "Hypervisors" and "Limitations");
 - a *Firecracker microVM* runs a Linux guest kernel of its own on KVM, with a handful of
   virtual devices (Firecracker README, docs/design.md, docs/kernel-policy.md);
 - a *full VM* runs any guest OS built for the processor, on a hypervisor that can offer a
@@ -20,8 +21,11 @@ the thickest:
 with its neighbours. It refuses assumptions that do not hold, such as a kernel version of
 its own in a runc container, with the library's errors and a message that says what would
 work. Whatever the kind, neighbours on one server share its processor, memory and
-bandwidth: a wall in software does not divide the hardware (L1TF, CVE-2018-3646, leaked data
-across VM walls through the L1 cache), and `Placement.require_private` says so.
+bandwidth. Software can ration them (cgroups, rate limits, vCPUs pinned to cores, SMT off)
+but not end the sharing: with strangers kept off a core, the processor's last-level cache
+and memory bandwidth are still common, and only hardware kept for one customer ends it
+(L1TF, CVE-2018-3646, leaked data across VM walls through the L1 cache), and
+`Placement.require_private` says so.
 
 Where the model simplifies: one Linux host and five kinds, each with its usual set-up.
 Real deployments add layers (a runc container inside a cloud VM; Firecracker's jailer,
@@ -29,6 +33,10 @@ which wraps the VMM in namespaces, cgroups and seccomp) and change defaults. Cos
 only from cited figures in `vmconcepts.comparison`; where there is none, the model says
 "no cited figure" rather than guess one. Refusing untrusted code in a runc container is the
 model's policy, taken from the gVisor README's warning, not a rule any runtime enforces.
+A workload here chooses its own guest kernel version; in Kata Containers the node's runtime
+configuration chooses it (by default one based on the latest Linux LTS release, Kata docs,
+"Guest assets"), and Firecracker validates only some guest kernels (5.10, 6.1 and 6.18 in
+its docs/kernel-policy.md; others "might work").
 
 Examples:
     >>> runc = IsolationKind.named("runc")
@@ -94,8 +102,11 @@ class Shared(enum.Enum):
     """Something a workload may share with its neighbours on one server.
 
     The first two are software layers: which one a kind shares is the heart of its
-    isolation. The other three are hardware, which every kind shares unless the server
-    itself is kept for one customer.
+    isolation. ``HOST_KERNEL`` means the workload's system calls reach the host's kernel;
+    ``HYPERVISOR`` means they stop at a guest kernel, and a hypervisor (for KVM, a part of
+    the host's kernel) stands between the guests. The other three are hardware, which every
+    kind shares: software can ration them, but only a server kept for one customer ends the
+    sharing.
 
     Examples:
         >>> Shared.PROCESSOR
@@ -166,42 +177,42 @@ class Power:
 
 @dataclass(frozen=True)
 class Escape:
-    """A published break through an isolation wall, and what it teaches.
+    """A published break through an isolation wall, an escape or a leak, and what it teaches.
 
     Args:
         cve: The CVE number.
         name: The name it is known by.
         date: When it was published.
-        crossed: Which wall it crossed, from where to where.
-        how: What the flaw let an attacker do, in a sentence.
+        outcome: What it let one side do to the other, in a few words.
+        how: What the flaw was and how it worked, in a sentence.
         lesson: What it teaches about attack surface.
         source: Where it is described.
 
     Examples:
         >>> print(ESCAPES[0])
-        CVE-2019-5736 (runc, February 2019): from a container to the host
+        CVE-2019-5736 (runc, February 2019): a container could take over its host, as root
     """
 
     cve: str
     name: str
     date: str
-    crossed: str
+    outcome: str
     how: str
     lesson: str
     source: str
 
     def __str__(self) -> str:
-        """Number, name, date and the wall crossed, on one line."""
-        return f"{self.cve} ({self.name}, {self.date}): {self.crossed}"
+        """Number, name, date and what it let an attacker do, on one line."""
+        return f"{self.cve} ({self.name}, {self.date}): {self.outcome}"
 
 
-#: Walls broken on both sides: a container escape, a VM escape and a processor side channel.
+#: Walls broken on both sides: a container escape, a hypervisor's device flaw, a processor leak.
 ESCAPES: tuple[Escape, ...] = (
     Escape(
         "CVE-2019-5736",
         "runc",
         "February 2019",
-        "from a container to the host",
+        "a container could take over its host, as root",
         "a process running as root inside a container could overwrite the host's runc"
         " binary, the program that starts containers, and so run code as root on the host",
         "the program that builds the wall is part of the attack surface, not only the kernel;"
@@ -213,25 +224,27 @@ ESCAPES: tuple[Escape, ...] = (
         "CVE-2015-3456",
         "VENOM",
         "May 2015",
-        "from a VM to the hypervisor's process",
+        "a guest could crash, and possibly take over, the hypervisor's process",
         "a flaw in QEMU's emulated floppy-disk controller let a guest crash the QEMU process"
         " that runs it, and possibly run its own code there",
-        "every emulated device is code a guest can reach; a VMM with fewer devices, as"
-        " Firecracker is designed to be, gives an attacker less to aim at",
-        "NVD, CVE-2015-3456",
+        "every emulated device is code a guest can reach, even one turned off: on Xen and"
+        " QEMU the flawed controller stayed reachable when the virtual floppy drive was"
+        " disabled; a VMM with fewer devices, as Firecracker is designed to be, gives an"
+        " attacker less to aim at",
+        "NVD, CVE-2015-3456; CrowdStrike, VENOM advisory",
     ),
     Escape(
         "CVE-2018-3646",
         "L1TF",
         "August 2018",
-        "from a VM to other VMs and the host, through the processor",
+        "a guest could read other VMs' and the host's data, through the processor",
         "on affected Intel processors, a guest could read data that the host or another"
         " guest had left in the core's L1 data cache, through a side channel rather than"
         " any interface",
         "the wall runs through hardware that neighbours share: the fixes flush the cache"
         " when the processor enters a guest and keep strangers off a core's sibling"
         " hyperthreads",
-        "NVD, CVE-2018-3646; Intel INTEL-SA-00161",
+        "NVD, CVE-2018-3646; Intel INTEL-SA-00161; Linux kernel docs, hw-vuln/l1tf.rst",
     ),
 )
 
@@ -248,7 +261,8 @@ class IsolationKind:
         runs_on: Whose kernel the workload runs on, in words.
         host_kernel: Whether the workload shares the host's kernel, in words.
         own_kernel: True when the workload gets a Linux kernel of its own, whose version
-            it may choose.
+            may differ from the host's. The model lets the workload choose it; in Kata
+            Containers the node's runtime configuration does.
         boots_guest_kernel: True when a guest kernel boots before the workload starts.
         calls_into: What the workload's system calls reach first.
         reaches_host: What that layer, in turn, uses of the host.
@@ -344,7 +358,7 @@ class IsolationKind:
 
         Examples:
             >>> IsolationKind.named("Firecracker").start_up_cost()
-            'at most 125 ms (VMM start to guest /sbin/init)'
+            'at most 125 ms (InstanceStart API call to guest /sbin/init)'
             >>> IsolationKind.named("Kata").start_up_cost()
             'no cited figure'
         """
@@ -525,7 +539,10 @@ _CATALOGUE = (
             "capabilities: root inside it gets only part of root's powers",
             "seccomp: Docker's default profile blocks about 44 of more than 300 system calls",
             "an LSM, AppArmor or SELinux, where the host has one",
-            "user-namespace remapping: off by default, so root inside is root (UID 0) on the host",
+            (
+                "user-namespace remapping: off by default, so root inside has UID 0 on the"
+                " host, held back only by the other walls (capabilities, seccomp, an LSM)"
+            ),
         ),
         shares=(Shared.HOST_KERNEL, *_HARDWARE),
         start_up=(NAMESPACE_SETUP, DOCKER_START_SSD),
@@ -549,7 +566,7 @@ _CATALOGUE = (
     IsolationKind(
         name="gVisor",
         runs_on="gVisor's Sentry, an application kernel in user space",
-        host_kernel="no: the Sentry serves its system calls, and uses a small set of the host's",
+        host_kernel="yes, but reached only through the Sentry's small set of host calls",
         own_kernel=False,
         boots_guest_kernel=False,
         calls_into=(
@@ -579,7 +596,7 @@ _CATALOGUE = (
     IsolationKind(
         name="Kata Containers",
         runs_on="a Linux guest kernel of its own, in a lightweight VM",
-        host_kernel="no: a guest kernel of its own, in a VM",
+        host_kernel="not for its system calls; KVM, in the host kernel, is its hypervisor",
         own_kernel=True,
         boots_guest_kernel=True,
         calls_into="its own guest kernel",
@@ -602,13 +619,13 @@ _CATALOGUE = (
         live_migration=Power(
             available=False, how=_NOT_DOCUMENTED, source='Kata Containers docs, "Limitations"'
         ),
-        source='katacontainers.io; Kata Containers docs, "Guest assets" and "Limitations"',
+        source='katacontainers.io; Kata Containers docs, "Guest assets", "Hypervisors" and "Limitations"',
         aliases=("kata", "kata containers"),
     ),
     IsolationKind(
         name="Firecracker microVM",
         runs_on="a Linux guest kernel of its own, in a microVM on KVM",
-        host_kernel="no: a guest kernel of its own, in a microVM",
+        host_kernel="not for its system calls; KVM, in the host kernel, is its hypervisor",
         own_kernel=True,
         boots_guest_kernel=True,
         calls_into="its own guest kernel",
@@ -636,7 +653,9 @@ _CATALOGUE = (
     IsolationKind(
         name="full VM",
         runs_on="a guest kernel of its own, on a hypervisor",
-        host_kernel="no: a guest kernel of its own, in a VM",
+        host_kernel=(
+            "not for its system calls; its hypervisor may be part of a host kernel, as KVM is"
+        ),
         own_kernel=True,
         boots_guest_kernel=True,
         calls_into="its own guest kernel",
@@ -827,7 +846,7 @@ class Placement:
             >>> vm.require_private(Shared.PROCESSOR)
             Traceback (most recent call last):
             ...
-            vmconcepts.errors.IsolationError: 'ledger' in a full VM still shares processor cores and their caches with its neighbours: a wall in software does not divide the hardware, and L1TF (CVE-2018-3646) leaked data across VM walls through the L1 cache. No isolation kind keeps it private; hardware kept for one customer does, such as an EC2 Dedicated Instance or Dedicated Host.
+            vmconcepts.errors.IsolationError: 'ledger' in a full VM still shares processor cores and their caches with its neighbours: walls in software can ration the hardware (cgroups, rate limits, vCPUs pinned to cores, SMT off) but do not end the sharing, and L1TF (CVE-2018-3646) leaked data across VM walls through the L1 cache. No isolation kind here keeps it private; hardware kept for one customer does, such as an EC2 Dedicated Instance or Dedicated Host.
         """
         if not self.shares(thing):
             return
@@ -837,10 +856,11 @@ class Placement:
         )
         if thing.hardware:
             msg = (
-                f"{where}: a wall in software does not divide the hardware, and L1TF"
+                f"{where}: walls in software can ration the hardware (cgroups, rate limits,"
+                " vCPUs pinned to cores, SMT off) but do not end the sharing, and L1TF"
                 " (CVE-2018-3646) leaked data across VM walls through the L1 cache. No isolation"
-                " kind keeps it private; hardware kept for one customer does, such as an EC2"
-                " Dedicated Instance or Dedicated Host."
+                " kind here keeps it private; hardware kept for one customer does, such as an"
+                " EC2 Dedicated Instance or Dedicated Host."
             )
         elif thing is Shared.HOST_KERNEL:
             msg = (

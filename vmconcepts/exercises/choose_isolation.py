@@ -7,6 +7,14 @@ live migration). None is the answer only when no kind fits, as for a workload th
 share no processor with strangers: every kind shares the hardware
 (`Placement.require_private`).
 
+Where the exercise simplifies: a workload that needs an older kernel gets it in every kind
+that boots a guest kernel, as `place` allows; in Kata Containers the node's runtime
+configuration chooses the guest kernel, and Firecracker's docs/kernel-policy.md validates
+guest kernels 5.10, 6.1 and 6.18, not the 5.15 asked for here (others "might work"). "Start
+without booting a kernel" means a start from the image alone: a Firecracker microVM
+resumed from a snapshot skips the boot (docs/snapshotting/snapshot-support.md), but only
+with a snapshot taken earlier, which the exercise leaves out.
+
 Examples:
     >>> problem = ChooseIsolationExercise(seed=3)
     >>> problem.check({"nobody": None})
@@ -193,6 +201,8 @@ class ChooseIsolationExercise(Exercise[Answer]):
                     f"in {kind.noun_phrase}, a guest kernel of its own boots before {spec.name!r}"
                     " can start. Only a runc container and gVisor start with no kernel to boot:"
                     " the host's kernel, or gVisor's Sentry, is ready when the workload starts."
+                    " (A microVM resumed from a snapshot skips the boot, but this exercise starts"
+                    " every workload from its image.)"
                 )
                 return _Refusal(need, "a guest kernel to boot first", full)
             if need is _Need.LIVE_MIGRATION and not kind.live_migration.available:

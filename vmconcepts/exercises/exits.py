@@ -33,8 +33,10 @@ _LONGEST = 14  # operations: enough to batch, few enough to count by hand
 _TECHNIQUE_TEXT = {
     Technique.HARDWARE: (
         "It runs unmodified under hardware-assisted virtualization (Intel VT-x or AMD-V),"
-        " with emulated devices. (In this model every privileged operation causes a VM exit;"
-        " a real hypervisor chooses which ones do.)"
+        " with emulated devices. (In this model every privileged operation causes a VM exit,"
+        " and so does every device request; a real hypervisor chooses which privileged"
+        " operations exit, and a real driver often touches several device registers, each an"
+        " exit, for one request.)"
     ),
     Technique.PARAVIRTUAL: (
         "It runs as a paravirtual guest: its kernel is modified to call the hypervisor"
@@ -217,13 +219,14 @@ class ExitsExercise(Exercise[Counts]):
             )
         if exits == privileged + batches:
             return (
-                "an emulated device has no queue: each access to it is a VM exit of its own,"
-                f" so {requests} requests cost {requests} exits. Sharing one notification is"
-                " what paravirtual drivers add."
+                "in this model an emulated device has no queue: each request to it is a VM exit"
+                f" of its own, so {requests} requests cost {requests} exits. Only the model's"
+                " paravirtual drivers share one notification (real emulated devices with rings,"
+                " such as NVMe, batch too)."
             )
         if exits == privileged:
             return (
-                "each access to an emulated device causes a VM exit too: the hypervisor must"
+                "each request to an emulated device causes a VM exit too: the hypervisor must"
                 f" play the disk or the network card. {privileged} + {requests} = {right}."
             )
         if exits == requests:
@@ -234,7 +237,7 @@ class ExitsExercise(Exercise[Counts]):
         if exits != right:
             return (
                 "count one VM exit for each privileged operation and one for each device"
-                " access; ordinary operations run directly."
+                " request; ordinary operations run directly."
             )
         return (
             f"an unmodified guest makes no hypercalls ({hypercalls} given), and with hardware"
@@ -280,7 +283,8 @@ class ExitsExercise(Exercise[Counts]):
             return (
                 "an emulator never lets the guest's code run on the processor, so there is no"
                 " guest mode to exit from and no hypervisor to call: 0 VM exits and 0"
-                " hypercalls. The emulator does every operation itself."
+                " hypercalls. The emulator handles every operation itself, device requests"
+                " included."
             )
         if translated == ordinary:
             return (
