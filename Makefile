@@ -51,6 +51,14 @@ lint: install ## ruff, mypy --strict, codespell, zizmor and actionlint
 test: lint ## Run every check: lint, examples, library, site build, links, browser
 	$(BIN)/pytest
 
+.PHONY: quick
+quick: lint ## Lint, every example and the fast tests; no site build, no browser (under a minute)
+	$(BIN)/pytest -q -n 2 -m "not slow and not browser" --ignore=tests/browser
+
+.PHONY: fix-examples
+fix-examples: $(BIN)/.installed ## Rerun the examples, rewrite the output of failing ones (FORCE=1: uncommitted files too)
+	$(BIN)/python -m examples_pipeline.fix $(if $(FORCE),--force)
+
 .PHONY: lock
 lock: install ## Refresh requirements/dev.lock to the newest versions
 	$(BIN)/pip-compile --quiet --upgrade --extra docs --extra test --extra lint --extra tools \

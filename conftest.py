@@ -1,46 +1,51 @@
-"""Sybil collects and runs every example in docs/ and every docstring example in vmconcepts/."""
+"""Sybil collects and runs every example in docs/ and every docstring example in vmconcepts/.
 
-from doctest import ELLIPSIS
+What is an example, and where it is, comes from the one reader (examples_pipeline.reader);
+Sybil runs them.
+"""
 
-from sybil import Sybil
-from sybil.evaluators.python import PythonEvaluator
-from sybil.parsers.markdown import (
-    ClearNamespaceParser,
-    CodeBlockParser,
-    PythonCodeBlockParser,
-    SkipParser,
-)
-from sybil.parsers.rest import DocTestParser
+from __future__ import annotations
 
-# Output is compared exactly; only "..." may stand for a value that truly varies.
-OPTIONFLAGS = ELLIPSIS
+from pathlib import Path
 
+import pytest
+from sybil import Document
+from xdist.remote import Producer
+from xdist.scheduler import LoadScopeScheduling
 
-class PyconCodeBlockParser(PythonCodeBlockParser):
-    """Runs ```pycon fences too: Sybil's own parser looks only at ```python ones."""
-
-    def __init__(self) -> None:
-        super().__init__(doctest_optionflags=OPTIONFLAGS)
-        self.codeblock_parser = CodeBlockParser("pycon", PythonEvaluator(()))
+from examples_pipeline.collect import ExamplesParser, sybils
+from examples_pipeline.reader import ExampleSyntaxError, Page
 
 
-markdown_examples = Sybil(
-    parsers=[
-        PythonCodeBlockParser(doctest_optionflags=OPTIONFLAGS),
-        PyconCodeBlockParser(),
-        SkipParser(),
-        ClearNamespaceParser(),
-    ],
-    path="./docs",
-    patterns=["*.md"],
-    name="docs",
-)
+class ExamplesOrCollectError(ExamplesParser):
+    """Our parser; a page that breaks the grammar fails to collect, showing only its problems."""
 
-docstring_examples = Sybil(
-    parsers=[DocTestParser(optionflags=OPTIONFLAGS)],
-    path="./vmconcepts",
-    patterns=["*.py"],
-    name="docstrings",
-)
+    def read(self, document: Document) -> Page:
+        """What the reader finds, or a collection error that lists each problem's page and line."""
+        try:
+            return super().read(document)
+        except ExampleSyntaxError as error:
+            raise pytest.Collector.CollectError(str(error)) from None
 
-pytest_collect_file = (markdown_examples + docstring_examples).pytest()
+
+pytest_collect_file = sybils(Path(__file__).resolve().parent, ExamplesOrCollectError()).pytest()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that needs the built site waits for a whole build: slow, so `make quick` skips it."""
+    for item in items:
+        if "built_site" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> LoadScopeScheduling | None:
+    """Under ``pytest -n``, send each file's examples to one worker, in order.
+
+    A page's examples share one namespace, as in one Python session, so they cannot be
+    spread over workers the way xdist's default (``--dist load``) spreads tests.
+    ``--dist loadscope`` keeps each file's examples, and each test class, together;
+    any other ``--dist`` asked for on the command line is left as it is.
+    """
+    if config.getoption("dist") != "load":
+        return None
+    return LoadScopeScheduling(config, log)

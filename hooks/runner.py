@@ -4,9 +4,10 @@ Three jobs, all failing loudly:
 
 1. Mark every Python example in a page's HTML with what the browser needs to run it:
    its code split as doctest splits it, the hidden set-up blocks and namespace resets
-   that come before it (Sybil's ``invisible-code-block`` and ``clear-namespace``
-   comments), and whether the tests skip it (``skip: next "reason"``) or it cannot run
-   in a browser at all (``browser: skip "reason"``, shown next to its Run button).
+   that come before it (``invisible-code-block`` and ``clear-namespace`` comments), and
+   whether the tests skip it (``skip: next "reason"``) or it cannot run in a browser at
+   all (``browser: skip "reason"``, shown next to its Run button). The grammar of those
+   comments and blocks is examples_pipeline.reader's, the one the tests use too.
 2. Copy the pinned Pyodide runtime from ``node_modules/pyodide`` into the site: only
    the loader, the asm module, the WebAssembly binary, the stdlib zip and the lock file.
 3. Build the ``vmconcepts`` wheel from this checkout, so the browser runs the very code the
@@ -17,7 +18,6 @@ Three jobs, all failing loudly:
 
 from __future__ import annotations
 
-import doctest
 import hashlib
 import html
 import importlib
@@ -27,11 +27,25 @@ import re
 import shutil
 import subprocess
 import tempfile
-import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
+
+from examples_pipeline.reader import (
+    BrowserSkip,
+    Clear,
+    ExampleSyntaxError,
+    GrammarError,
+    HiddenSetup,
+    Mode,
+    Skip,
+    SkipAction,
+    cli_arguments,
+    parse_directive,
+    read_markdown,
+    run_chunks,
+)
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -51,8 +65,8 @@ PYODIDE_FILES = (
 WORKER = "javascripts/runner-worker.js"
 CONFIG_PLACEHOLDER = "/*VMC_CONFIG*/ null"
 
-# One pass over the page's HTML finds, in page order: Sybil's directives (kept in the
-# HTML as comments), mkdocstrings' source listings (not examples), the ids of API
+# One pass over the page's HTML finds, in page order: the examples' directives (kept in
+# the HTML as comments), mkdocstrings' source listings (not examples), the ids of API
 # objects (whose module is a docstring example's namespace) and the code blocks.
 TOKEN = re.compile(
     r"(?P<comment><!--(?P<body>.*?)-->)"
@@ -62,16 +76,9 @@ TOKEN = re.compile(
     r'|\bid="(?P<obj>[\w.]+)" class="doc doc-heading"',
     re.DOTALL,
 )
-INVISIBLE = re.compile(
-    r"^\s*invisible-code(?:-block)?\s*:\s*(?:python|pycon)[ \t]*\n(?P<src>.*)$", re.DOTALL
-)
-SKIP = re.compile(r"^\s*skip\s*:\s*(?P<action>next|start|end)\b\s*(?P<rest>.*?)\s*$", re.DOTALL)
-BROWSER_SKIP = re.compile(r'^\s*browser\s*:\s*skip\s+"(?P<reason>[^"]+)"\s*$')
-CLEAR = re.compile(r"^\s*clear-namespace\s*$")
-QUOTED = re.compile(r'"([^"]*)"')
 TAG = re.compile(r"<[^>]+>")
-# A console block runs in the browser when every command in it is ours.
-COMMAND = re.compile(r"^\$ (?:vmconcepts|python3? -m vmconcepts)(?P<args>(?: .*)?)$")
+# The runner's name for each way of running a block (runner.js and the worker read it).
+RUN_MODES = {Mode.PYCON: "repl", Mode.PYTHON: "exec", Mode.CLI: "cli"}
 # mkdocstrings' directive; the reference pages show no heading for the module they
 # render, so the module whose docstring comes first is read from here.
 AUTODOC = re.compile(r"^::: (?P<identifier>[\w.]+)\s*$", re.MULTILINE)
@@ -79,13 +86,8 @@ AUTODOC = re.compile(r"^::: (?P<identifier>[\w.]+)\s*$", re.MULTILINE)
 
 def _chunks(text: str) -> tuple[str, list[str]]:
     """How to run a block's text: ("repl", one source per doctest example) or ("exec", [code])."""
-    if text.lstrip().startswith(">>>"):
-        examples = doctest.DocTestParser().get_examples(text)
-        # Like doctest, never run an example marked "# doctest: +SKIP".
-        return "repl", [
-            example.source for example in examples if not example.options.get(doctest.SKIP)
-        ]
-    return "exec", [text]
+    mode, chunks = run_chunks(text)
+    return RUN_MODES[mode], list(chunks)
 
 
 def _module_of(object_id: str) -> str:
@@ -115,6 +117,10 @@ class _Annotator:
 
     def __init__(self, page: Page) -> None:
         self.where = page.file.src_path
+        try:  # the reader names the line of any mistake, which the HTML no longer knows
+            read_markdown(page.markdown or "", self.where)
+        except ExampleSyntaxError as error:
+            raise PluginError(str(error)) from None
         self.steps: list[list[object]] = []
         self.skip_next: str | None = None
         self.skip_range: str | None = None
@@ -124,34 +130,36 @@ class _Annotator:
         self.pending_module = _module_of(first_object["identifier"]) if first_object else None
 
     def directive(self, body: str) -> None:
-        """Record a Sybil directive (or our ``browser: skip``) found in an HTML comment."""
-        if invisible := INVISIBLE.match(body):
-            mode, chunks = _chunks(textwrap.dedent(invisible["src"]).strip("\n") + "\n")
+        """Record a directive found in an HTML comment (plain comments are left alone)."""
+        try:
+            directive = parse_directive(body)
+        except GrammarError as error:
+            msg = f"{self.where}: {error}"
+            raise PluginError(msg) from None
+        if isinstance(directive, HiddenSetup):
+            mode, chunks = _chunks(directive.code)
             self.steps.append(["code", mode, chunks])
-        elif CLEAR.match(body):
+        elif isinstance(directive, Clear):
             self.steps.append(["clear"])
-        elif skip := SKIP.match(body):
-            reason = QUOTED.search(skip["rest"])
-            text = reason[1] if reason else "skipped by the tests"
-            if skip["action"] == "next":
-                self.skip_next = text
-            elif skip["action"] == "start":
-                self.skip_range = text
+        elif isinstance(directive, Skip):
+            if directive.action is SkipAction.NEXT:
+                self.skip_next = directive.reason
+            elif directive.action is SkipAction.START:
+                self.skip_range = directive.reason
             else:
                 self.skip_range = None
-        elif browser := BROWSER_SKIP.match(body):
-            self.browser_skip = browser["reason"]
+        elif isinstance(directive, BrowserSkip):
+            self.browser_skip = directive.reason
 
     def block(self, match: re.Match[str]) -> str:
         """Return the block's opening tag with the runner's attributes added."""
         opening = match["block"][: match.start("inner") - match.start("block")]
         text = html.unescape(TAG.sub("", match["inner"]))
         if match["lang"] == "console":
-            commands = [line for line in text.splitlines() if line.startswith("$ ")]
-            parsed = [COMMAND.match(line) for line in commands]
-            if not commands or not all(parsed):
+            arguments = cli_arguments(text)
+            if arguments is None:
                 return opening
-            mode, chunks = "cli", [m["args"].strip() for m in parsed if m]
+            mode, chunks = RUN_MODES[Mode.CLI], list(arguments)
         else:
             mode, chunks = _chunks(text)
             if mode == "repl" and not chunks:
@@ -163,11 +171,13 @@ class _Annotator:
             self.module = self.pending_module
         if self.steps:
             attributes["data-run-before"] = json.dumps(self.steps)
-        if skip := self.skip_next or self.skip_range:
-            attributes["data-run-skip"] = skip
+        if mode != RUN_MODES[Mode.CLI]:  # the tests skip Python blocks; they never run commands
+            if skip := self.skip_next or self.skip_range:
+                attributes["data-run-skip"] = skip
+            self.skip_next = None
         if self.browser_skip:
             attributes["data-run-never"] = self.browser_skip
-        self.steps, self.skip_next, self.browser_skip = [], None, None
+        self.steps, self.browser_skip = [], None
         extra = "".join(
             f' {name}="{html.escape(value, quote=True).replace(chr(10), "&#10;")}"'
             for name, value in attributes.items()

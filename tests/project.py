@@ -18,7 +18,15 @@ PROJECT_FILES = (
     "CONTRIBUTING.md",
     "LICENSE",
 )
-PROJECT_DIRS = ("docs", "vmconcepts", "hooks", "includes", "overrides", "scripts")
+PROJECT_DIRS = (
+    "docs",
+    "vmconcepts",
+    "examples_pipeline",
+    "hooks",
+    "includes",
+    "overrides",
+    "scripts",
+)
 
 
 def mkdocs_build(project: Path, site_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:

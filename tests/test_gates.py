@@ -11,6 +11,8 @@ import pytest
 from docs_checks import executed_fences, problems
 from project import ROOT, copy_project, mkdocs_build
 
+from examples_pipeline.reader import read_file
+
 pytestmark = pytest.mark.slow
 
 GOOD_PAGE = """# A page
@@ -56,15 +58,50 @@ class TestExampleGate:
         result = run_examples(project, "gate.md")
         assert result.returncode == 0, result.stdout
 
-    @pytest.mark.parametrize("fence", ["pycon", "python"])
-    def test_changed_output_fails(self, project: Path, fence: str):
-        """A doctest whose expected output is wrong fails, in either fence."""
-        page = GOOD_PAGE.replace("```pycon", f"```{fence}").replace("\nhello\n", "\nhello, world\n")
+    def test_changed_output_fails(self, project: Path):
+        """A doctest whose expected output is wrong fails, at the line of its >>>."""
+        page = GOOD_PAGE.replace("\nhello\n", "\nhello, world\n")
         (project / "docs" / "gate.md").write_text(page)
         result = run_examples(project, "gate.md")
         assert result.returncode != 0
-        assert "gate.md" in result.stdout
+        assert "gate.md:6: SybilFailure" in result.stdout
         assert "hello, world" in result.stdout
+
+    def test_a_broken_example_in_a_tab_is_reported_at_its_prompt(self, project: Path):
+        """A wrong output inside a real page's tab or admonition is reported at its >>> line."""
+        page, example = next(
+            (path, example)
+            for path in sorted((ROOT / "docs").glob("*.md"))
+            for example in read_file(path).examples
+            if example.prefix and example.want
+        )
+        text = page.read_text(encoding="utf-8")
+        broken = (
+            text[: example.want_start] + f"{example.prefix}a wrong output\n" + text[example.end :]
+        )
+        (project / "docs" / page.name).write_text(broken, encoding="utf-8")
+        result = run_examples(project, page.name)
+        assert result.returncode != 0
+        assert f"{page.name}:{example.line}: SybilFailure" in result.stdout
+        assert f"docs/{page.name}::sybil:docs,line:{example.line}," in result.stdout
+        assert "a wrong output" in result.stdout
+
+    def test_a_page_that_breaks_the_grammar_fails_with_its_lines(self, project: Path):
+        """A doctest in a ```python fence, or a malformed directive, fails with page and line."""
+        page = GOOD_PAGE.replace("```pycon", "```python") + '<!-- skip: nxt "x" -->\n'
+        (project / "docs" / "gate.md").write_text(page)
+        result = run_examples(project, "gate.md")
+        assert result.returncode != 0
+        assert "docs/gate.md:5: a doctest belongs in ```pycon" in result.stdout
+        assert "docs/gate.md:9: unknown skip action 'nxt'" in result.stdout
+
+    def test_a_malformed_directive_fails_the_build(self, project: Path, tmp_path: Path):
+        """The Run buttons read the same grammar: the build stops at the page and line."""
+        add_to_page(project, "index.md", '<!-- browser: skp "x" -->\n')
+        line = (project / "docs" / "index.md").read_text(encoding="utf-8").count("\n")
+        result = mkdocs_build(project, tmp_path / "site")
+        assert result.returncode != 0
+        assert f"index.md:{line}: unknown browser directive 'skp'" in result.stderr
 
     def test_unexpected_exception_shows_page_line_and_traceback(self, project: Path):
         """An example that raises names the page and line and shows the traceback."""
@@ -136,7 +173,9 @@ class TestMarkdownChecks:
             ('```python title="x.py"\nprint(1)\n```\n', "is not run by the tests"),
             ("```python\n>>> 1\n1\n```\n", "belongs in ```pycon"),
             ("```pycon\nprint(1)\n```\n", "must start with a '>>>' prompt"),
-            ("<!-- skip: next -->\n```pycon\n>>> 1\n1\n```\n", "a skip needs a reason"),
+            ("<!-- skip: next -->\n```pycon\n>>> 1\n1\n```\n", "needs a reason in quotes"),
+            ("<!-- skip: nxt 'x' -->\n```pycon\n>>> 1\n1\n```\n", "unknown skip action 'nxt'"),
+            ("<!-- browser: skp -->\n```pycon\n>>> 1\n1\n```\n", "unknown browser directive"),
         ],
     )
     def test_mistake_is_reported(self, tmp_path: Path, markdown: str, message: str):
@@ -160,7 +199,9 @@ class TestMarkdownChecks:
         """A well-formed page, with a reasoned skip, passes."""
         page = tmp_path / "page.md"
         page.write_text(
-            GOOD_PAGE + '\n<!-- skip: next "reads your own /proc" -->\n```pycon\n>>> 1\n1\n```\n'
+            GOOD_PAGE
+            + '\n<!-- skip: next "reads your own /proc" -->\n```pycon\n>>> 1\n1\n```\n'
+            + "<!-- skip: next 'single quotes work too' -->\n```pycon\n>>> 1\n1\n```\n"
         )
         assert problems(page) == []
 

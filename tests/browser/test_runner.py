@@ -1,20 +1,18 @@
 """The Run buttons: every example on the site runs in the browser, in Pyodide, as Sybil runs it.
 
 The expected output of each block is read from the Markdown source (or, for the API
-reference, from the docstring as rendered) and compared with what the browser shows, with
-doctest's own checker and Sybil's flags, so the browser and the tests must agree.
+reference, from the docstring it was rendered from) by the reader the tests use
+(examples_pipeline.reader) and compared with what the browser shows, with Sybil's checker
+and flags, so the browser and the tests must agree.
 Set VMC_BENCH=1 to print the runner's benchmark figures (cold start, warm run, bytes).
 """
 
 from __future__ import annotations
 
-import doctest
 import functools
 import gzip
-import importlib
 import json
 import os
-import re
 import threading
 import urllib.request
 import zipfile
@@ -24,9 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from sybil import Document
 from sybil.evaluators.doctest import OutputChecker
-from sybil.parsers.markdown.lexers import FencedCodeBlockLexer
+
+from examples_pipeline.reader import Block, Example, Mode, read_file
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -44,7 +42,6 @@ LOAD_TIMEOUT_MS = 180_000
 RUN_TIMEOUT_MS = 60_000
 # Blocks the tests compare: every Python example except the `vmconcepts ...` console ones.
 EXAMPLES = "article [data-run]:not([data-run=cli])"
-FENCES = FencedCodeBlockLexer(language=r"python|pycon")
 CHECKER = OutputChecker()
 # Clicks the tab label (pymdownx.tabbed) and opens the <details> that hide an element.
 REVEAL = """el => {
@@ -67,26 +64,16 @@ def url_of(source: str) -> str:
     return stem + "/"
 
 
-def fenced_blocks(source: str) -> list[str]:
-    """Every ```python and ```pycon fence of a page, in page order, as Sybil lexes them."""
-    text = (DOCS / source).read_text(encoding="utf-8")
-    return [str(region.lexemes["source"]) for region in FENCES(Document(text, source))]
+def fenced_blocks(source: str) -> tuple[Block, ...]:
+    """Every ```python and ```pycon fence of a page, in page order, as the tests read them."""
+    return read_file(DOCS / source, source).fences
 
 
-def examples_of(text: str) -> list[doctest.Example] | None:
+def examples_of(block: Block) -> list[Example] | None:
     """A block's doctest examples that doctest would run, or None for a plain code block."""
-    if not text.lstrip().startswith(">>>"):
+    if block.mode is not Mode.PYCON:
         return None
-    examples = doctest.DocTestParser().get_examples(text)
-    return [example for example in examples if not example.options.get(doctest.SKIP)]
-
-
-def flags_for(example: doctest.Example) -> int:
-    """Sybil's flags (ELLIPSIS) with the example's own ``# doctest:`` options applied."""
-    flags = doctest.ELLIPSIS
-    for flag, on in example.options.items():
-        flags = flags | flag if on else flags & ~flag
-    return flags
+    return [example for example in block.examples if not example.skipped_by_doctest]
 
 
 class Tab:
@@ -202,25 +189,22 @@ def serve(directory: Path) -> Iterator[str]:
         httpd.server_close()
 
 
-Expected = list[doctest.Example] | None
+Expected = list[Example] | None
 
 
 @functools.cache
-def docstring_examples() -> list[list[doctest.Example]]:
-    """The examples of each docstring in vmconcepts, one list per docstring."""
-    finder = doctest.DocTestFinder()
+def docstring_examples() -> list[list[Example]]:
+    """The examples of each docstring in vmconcepts, one list per docstring, as Sybil runs them."""
     groups = []
     for path in sorted((ROOT / "vmconcepts").rglob("*.py")):
-        parts = path.relative_to(ROOT).with_suffix("").parts
-        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-        for test in finder.find(importlib.import_module(name)):
-            examples = [e for e in test.examples if not e.options.get(doctest.SKIP)]
+        for block in read_file(path).blocks:
+            examples = examples_of(block)
             if examples:
                 groups.append(examples)
     return groups
 
 
-def from_docstring(sources: list[str]) -> list[doctest.Example]:
+def from_docstring(sources: list[str]) -> list[Example]:
     """The docstring examples that a block rendered by mkdocstrings shows, found by their code."""
     for examples in docstring_examples():
         codes = [example.source for example in examples]
@@ -233,8 +217,9 @@ def from_docstring(sources: list[str]) -> list[doctest.Example]:
 def expected_blocks(tab: Tab, source: str) -> list[Expected]:
     """The expected examples of every runnable block on the open page, in page order.
 
-    Blocks from the Markdown must match the page's fences one for one; blocks that
-    mkdocstrings rendered from docstrings are matched with the docstring they come from.
+    Blocks from the Markdown must match the page's fences one for one, with the same skip
+    and browser-skip reasons; blocks that mkdocstrings rendered from docstrings are matched
+    with the docstring they come from.
     """
     fences = iter(fenced_blocks(source))
     expected: list[Expected] = []
@@ -242,9 +227,11 @@ def expected_blocks(tab: Tab, source: str) -> list[Expected]:
         if block.evaluate("el => Boolean(el.closest('.doc'))"):
             expected.append(from_docstring(json.loads(str(block.get_attribute("data-run-code")))))
             continue
-        text = next(fences, None)
-        assert text is not None, f"{source}: more Run buttons than ```python/```pycon fences"
-        expected.append(examples_of(text))
+        fence = next(fences, None)
+        assert fence is not None, f"{source}: more Run buttons than ```python/```pycon fences"
+        marks = (block.get_attribute("data-run-skip"), block.get_attribute("data-run-never"))
+        assert marks == (fence.skip, fence.browser_skip), f"{source}:{fence.line}: {marks}"
+        expected.append(examples_of(fence))
     assert next(fences, None) is None, f"{source}: a ```python/```pycon fence has no Run button"
     return expected
 
@@ -260,7 +247,7 @@ def check_block(where: str, examples: Expected, results: list[dict[str, Any]]) -
     assert [r["index"] for r in shown] == list(range(len(examples))), f"{where}: {shown}"
     for example, result in zip(examples, shown, strict=True):
         label = f"{where}, example {example.source.strip()!r}"
-        flags = flags_for(example)
+        flags = example.flags
         if example.exc_msg is None:
             assert result["exc"] is None, f"{label} raised {result['exc']}"
             assert CHECKER.check_output(example.want, result["out"], flags), (
@@ -302,8 +289,8 @@ class TestEveryExample:
 def first_page_with(kind: str) -> str:
     """The first page (home first) whose Markdown has a block of this kind: 'pycon' or 'python'."""
     for source in sorted(PAGES, key=lambda s: s != "index.md"):
-        for text in fenced_blocks(source):
-            if (kind == "pycon") == text.lstrip().startswith(">>>"):
+        for fence in fenced_blocks(source):
+            if fence.mode is Mode(kind):
                 return source
     pytest.skip(f"no page has a {kind} example")
 
@@ -364,8 +351,8 @@ class TestControls:
         assert "Stopped" in str(tab.output(first_block).text_content())
         tab.bar(first_block).get_by_role("button", name="Reset").click()
         assert tab.run(first_block) == "done"
-        text = fenced_blocks(first_page_with("pycon"))
-        first_doctest = next(t for t in text if t.lstrip().startswith(">>>"))
+        fences = fenced_blocks(first_page_with("pycon"))
+        first_doctest = next(fence for fence in fences if fence.mode is Mode.PYCON)
         check_block("after Stop", examples_of(first_doctest), tab.results(first_block))
 
     def test_keyboard_alone_runs_and_edits(self, tab: Tab):
@@ -446,7 +433,7 @@ class TestLoading:
         pages = [
             source
             for source in PAGES
-            if any(t.lstrip().startswith(">>>") for t in fenced_blocks(source))
+            if any(fence.mode is Mode.PYCON for fence in fenced_blocks(source))
         ]
         if len(pages) < 2:
             pytest.skip("fewer than two pages have doctest examples")
@@ -571,14 +558,12 @@ def test_benchmark(browser: Browser, built_site: Path, tmp_path: Path):
     assert figures["cold start, click to first output (s)"] > 0
 
 
-WHEREAMI = re.compile(r"^```console\n\$ (?:python3? -m )?vmconcepts whereami", re.MULTILINE)
-
-
 def page_with_whereami() -> str:
     """The first page with a ```console block that starts with `vmconcepts whereami`."""
     for source in PAGES:
-        if WHEREAMI.search((DOCS / source).read_text(encoding="utf-8")):
-            return source
+        for block in read_file(DOCS / source, source).blocks:
+            if block.mode is Mode.CLI and block.arguments[0].startswith("whereami"):
+                return source
     pytest.fail("no page shows `vmconcepts whereami` in a ```console block")
 
 
