@@ -1,9 +1,6 @@
 """Tests for vmconcepts.exercises.exits: exits, hypercalls and translations, counted from a seed."""
 
 import functools
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -104,28 +101,6 @@ class TestSweep:
     def test_seeds_give_different_problems(self):
         """200 seeds give many different problems."""
         assert len({str(problem) for problem in problems()}) > 150
-
-    def test_same_output_whatever_the_hash_seed(self):
-        """String hashing is random per process; the problems must not depend on it."""
-        script = (
-            "from vmconcepts.exercises.exits import ExitsExercise\n"
-            "for seed in range(0, 200, 11):\n"
-            "    problem = ExitsExercise(seed)\n"
-            "    print(problem)\n"
-            "    print(problem.solve())\n"
-        )
-        outputs = {
-            subprocess.run(
-                [sys.executable, "-c", script],
-                capture_output=True,
-                text=True,
-                check=True,
-                timeout=120,
-                env={**os.environ, "PYTHONHASHSEED": hash_seed},
-            ).stdout
-            for hash_seed in ("0", "1", "12345")
-        }
-        assert len(outputs) == 1
 
     def test_pinned_problem(self):
         """Seed 7 prints exactly the pinned text, so any change of wording shows."""
