@@ -1,5 +1,6 @@
 """Virtual machines, hypervisors and containers as small objects you can run."""
 
+import importlib
 from typing import TYPE_CHECKING
 
 from vmconcepts.architecture import (
@@ -48,18 +49,6 @@ from vmconcepts.container import (
     Namespace,
     linux_vm_engine,
 )
-from vmconcepts.cpu import (
-    OPERATIONS,
-    PAGE_SIZE,
-    GuestProgram,
-    NestedPaging,
-    Operation,
-    OperationKind,
-    RunCounts,
-    Technique,
-    Translation,
-    technique_for,
-)
 from vmconcepts.detect import Environment, detect, in_webassembly
 from vmconcepts.diagram import Figure, Layer, LayerKind, Stack, side_by_side
 from vmconcepts.errors import (
@@ -76,6 +65,18 @@ from vmconcepts.errors import (
 )
 
 if TYPE_CHECKING:
+    from vmconcepts.cpu import (
+        OPERATIONS,
+        PAGE_SIZE,
+        GuestProgram,
+        NestedPaging,
+        Operation,
+        OperationKind,
+        RunCounts,
+        Technique,
+        Translation,
+        technique_for,
+    )
     from vmconcepts.exercises import (
         ChooseIsolationExercise,
         DensityExercise,
@@ -92,21 +93,21 @@ if TYPE_CHECKING:
         exercise,
         exercise_names,
     )
+    from vmconcepts.isolation import (
+        DEFAULT_HOST_KERNEL,
+        ESCAPES,
+        Escape,
+        IsolationKind,
+        Placement,
+        Power,
+        Shared,
+        Workload,
+        fitting,
+        place,
+    )
 from vmconcepts.host import Host, Usage
 from vmconcepts.hypervisor import Hypervisor
 from vmconcepts.infrastructure import Machine
-from vmconcepts.isolation import (
-    DEFAULT_HOST_KERNEL,
-    ESCAPES,
-    Escape,
-    IsolationKind,
-    Placement,
-    Power,
-    Shared,
-    Workload,
-    fitting,
-    place,
-)
 from vmconcepts.operating_system import Kernel, OperatingSystem
 from vmconcepts.overcommit import GuestMemory, Overcommit, Pressure, reclaim
 from vmconcepts.resources import Resources, Size, as_size
@@ -220,10 +221,10 @@ __all__ = [
 ]
 
 
-# The exercises load on first use: importing them with the rest would double the
-# time `import vmconcepts` takes, and most readers never open one.
-_EXERCISE_NAMES = frozenset(
-    {
+# These load on first use: importing them with the rest would double the time
+# `import vmconcepts` takes, and most pages never use them.
+_LAZY_MODULES = {
+    "vmconcepts.exercises": (
         "ChooseIsolationExercise",
         "DensityExercise",
         "Exercise",
@@ -238,16 +239,39 @@ _EXERCISE_NAMES = frozenset(
         "WhereAmIExercise",
         "exercise",
         "exercise_names",
-    }
-)
+    ),
+    "vmconcepts.cpu": (
+        "OPERATIONS",
+        "PAGE_SIZE",
+        "GuestProgram",
+        "NestedPaging",
+        "Operation",
+        "OperationKind",
+        "RunCounts",
+        "Technique",
+        "Translation",
+        "technique_for",
+    ),
+    "vmconcepts.isolation": (
+        "DEFAULT_HOST_KERNEL",
+        "ESCAPES",
+        "Escape",
+        "IsolationKind",
+        "Placement",
+        "Power",
+        "Shared",
+        "Workload",
+        "fitting",
+        "place",
+    ),
+}
+_LAZY = {name: module for module, names in _LAZY_MODULES.items() for name in names}
 
 
 def __getattr__(name: str) -> object:
-    """Import an exercise name from `vmconcepts.exercises` the first time it is asked for."""
-    if name in _EXERCISE_NAMES:
-        from vmconcepts import exercises  # noqa: PLC0415 - imported on first use, see above
-
-        value = getattr(exercises, name)
+    """Import a name from its module the first time it is asked for (see `_LAZY_MODULES`)."""
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
     msg = f"module 'vmconcepts' has no attribute {name!r}"
