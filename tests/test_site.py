@@ -80,6 +80,25 @@ class TestBuild:
         assert modules - rendered == set()
 
 
+class TestTheme:
+    """What we rely on from the installed mkdocs-material that its documentation does not say."""
+
+    def test_the_theme_still_reads_content_lazy(self, built_site: Path):
+        """mkdocs.yml turns on content.lazy, and the built theme script still checks that flag.
+
+        The flag is undocumented. If an upgrade of the theme dropped it, nothing would
+        break and no build would warn: long pages would just block a phone's main thread
+        again (issue 16). The minified bundle keeps feature names as strings, as in
+        ``V("content.lazy")``.
+        """
+        config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)  # noqa: S506 - BaseLoader builds only strings
+        assert "content.lazy" in config["theme"]["features"]
+        bundles = list((built_site / "assets" / "javascripts").glob("bundle.*.min.js"))
+        assert len(bundles) == 1, bundles
+        checks = re.findall(r'[\w$]+\("content\.lazy"\)', bundles[0].read_text(encoding="utf-8"))
+        assert checks, f"{bundles[0].name} no longer checks the content.lazy feature flag"
+
+
 class TestCopyButton:
     """The copy button copies code only."""
 

@@ -206,6 +206,21 @@
     return node;
   }
 
+  // The theme mounts a code block's annotations (its "# (1)!" markers) from the <ol> that
+  // follows the block, skipping only empty paragraphs. With content.lazy it does so when the
+  // block first scrolls into view, long after attach(): controls put between the two would
+  // leave the markers as text. So they go after the list, where the theme hides it anyway.
+  const ANNOTATION_MARKER = /\(\d+\)/;
+  function annotationList(element) {
+    let next = element.nextElementSibling;
+    while (next?.tagName === "P" && !next.children.length) next = next.nextElementSibling;
+    if (next?.tagName !== "OL") return null;
+    const mounted = element.querySelector(".md-annotation");
+    const markers = [...element.querySelectorAll("code :is(.c, .c1, .cm)")]
+      .some((comment) => ANNOTATION_MARKER.test(comment.textContent));
+    return mounted || markers ? next : null;
+  }
+
   function attach() {
     if (busy || (worker && jobs.size)) stop();
     const blocks = [...document.querySelectorAll("article [data-run]")].map((element, index) => {
@@ -239,7 +254,7 @@
       const live = make("div", "vmc-live");
       live.setAttribute("aria-live", "polite");
       live.append(block.wrap);
-      element.after(bar, block.progress, live);
+      (annotationList(element) ?? element).after(bar, block.progress, live);
       return block;
     });
     page = { blocks, done: 0 };

@@ -12,11 +12,14 @@ from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, Request, Response, Route
+from playwright.sync_api import Locator, Page, Request, Response, Route
 
 AXE = Axe()
 # What a phone shows: the narrowest common width, and the smallest text we allow on it.
 PHONE_WIDTH = 360
+# A desktop browser window; the accessibility checks run at both widths.
+DESKTOP_WIDTH = 1280
+WINDOW_HEIGHT = 800
 MIN_TEXT_PX = 16
 # Every page MkDocs writes carries this tag; other index.html files (vendored assets) do not.
 GENERATOR = '<meta name="generator" content="mkdocs-'
@@ -35,6 +38,82 @@ def open_page(page: Page, url: str) -> None:
     """Load a page and wait until the theme has finished its own requests."""
     page.goto(url)
     page.wait_for_load_state("networkidle")
+
+
+# Two animation frames: what the page had to lay out is laid out, and the intersection
+# observers that the theme's lazy code blocks wait for have seen it.
+FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+# Then every transition that ends (a palette's colours, a tab's indicator) has ended; the
+# theme's endless ones (the pulse of an annotation's number) are left running.
+SETTLED = """async () => {
+  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  const ending = document.getAnimations()
+    .filter(animation => animation.effect?.getComputedTiming().endTime !== Infinity);
+  const ended = Promise.all(ending.map(animation => animation.finished.catch(() => {})));
+  await Promise.race([ended, new Promise(done => setTimeout(done, 3000))]);
+}"""
+
+
+def settle(page: Page) -> None:
+    """Wait until the page has laid out what changed and its transitions have ended."""
+    page.evaluate(SETTLED)
+
+
+def mount_code_blocks(page: Page) -> None:
+    """Make the window as tall as the page for a moment, then restore it.
+
+    With ``content.lazy`` the theme gives a code block its copy button and annotations only
+    when the block first comes into view; this brings every block into view at once, so a
+    check sees each one as a reader who scrolled past it does. Blocks in a closed tab or a
+    closed ``<details>`` stay as they are, as for the reader.
+    """
+    size = page.viewport_size
+    assert size is not None, "the page has no fixed window size"
+    height = page.evaluate("document.documentElement.scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": max(height, size["height"])})
+    page.evaluate(FRAMES)
+    page.set_viewport_size(size)
+    settle(page)
+
+
+def scroll_like_a_reader(page: Page, until: Locator | None = None) -> bool:
+    """Turn the mouse wheel, most of a screen at a time, down the page until ``until`` is in view.
+
+    Without ``until``, to the end of the page. Each turn waits for the page to scroll and
+    draw, so whatever mounts when it comes into view has mounted. Returns whether ``until``
+    (if given) is in view at the end.
+    """
+    size = page.viewport_size
+    assert size is not None, "the page has no fixed window size"
+    page.mouse.move(size["width"] / 2, size["height"] / 2)
+    turns = page.evaluate("document.documentElement.scrollHeight") // (size["height"] // 2) + 2
+    for _ in range(turns):
+        if (until is not None and until.evaluate(IN_VIEW)) or page.evaluate(AT_END):
+            break
+        before = page.evaluate("scrollY")
+        page.mouse.wheel(0, size["height"] * 0.8)
+        page.wait_for_function("before => scrollY !== before", arg=before, timeout=5_000)
+        page.evaluate(FRAMES)
+    settle(page)
+    return until is None or bool(until.evaluate(IN_VIEW))
+
+
+# Whether any part of an element is inside the window.
+IN_VIEW = """el => {
+  const box = el.getBoundingClientRect();
+  return box.bottom > 0 && box.top < innerHeight && box.height > 0;
+}"""
+# Whether the window shows the bottom of the page.
+AT_END = "() => scrollY + innerHeight >= document.documentElement.scrollHeight - 2"
+
+
+def use_palette(page: Page, preference: str, scheme: str) -> None:
+    """Switch the reader's colour preference; wait until the theme shows ``scheme``."""
+    page.emulate_media(color_scheme=preference)
+    page.wait_for_function(
+        "scheme => document.body.dataset.mdColorScheme === scheme", arg=scheme, timeout=5_000
+    )
+    settle(page)
 
 
 def axe_violations(page: Page) -> list[str]:
@@ -161,3 +240,91 @@ def layout_problems(page: Page) -> list[str]:
     wide = [f"{page.url}: scrolls sideways: {what}" for what in page.evaluate(TOO_WIDE)]
     small = [f"{page.url}: text of {what}" for what in page.evaluate(SMALL_TEXT, MIN_TEXT_PX)]
     return wide + small
+
+
+# Code blocks a reader can see whose annotation markers, "# (1)!", are still text: the
+# theme did not turn them into buttons (the block did not mount, or found no list).
+LITERAL_MARKERS = r"""(root) => {
+  const firstLine = code => code.textContent.trim().split("\n")[0].slice(0, 50);
+  // Matched against the whole document: a block given as the root counts as the .highlight.
+  return [...(root ?? document).querySelectorAll("article .highlight code")]
+    .filter(code => code.checkVisibility())
+    .flatMap(code => [...code.querySelectorAll(".c, .c1, .cm")]
+      .filter(comment => /\(\d+\)!/.test(comment.textContent))
+      .map(comment => `${firstLine(code)} ... ${comment.textContent.trim()}`));
+}"""
+
+
+def literal_annotation_markers(page: Page, within: Locator | None = None) -> list[str]:
+    """Visible code blocks (on the page, or in ``within``) whose markers are still text."""
+    found = within.evaluate(LITERAL_MARKERS) if within else page.evaluate(LITERAL_MARKERS)
+    return [f"{page.url}: marker left as text in {what}" for what in found]
+
+
+# Code blocks that scroll sideways but cannot take keyboard focus, so a keyboard cannot scroll them.
+UNFOCUSABLE_CODE = r"""() => [...document.querySelectorAll("article pre > code")]
+  .filter(code => code.checkVisibility() && code.scrollWidth > code.clientWidth)
+  .filter(code => code.tabIndex < 0 && !code.querySelector("a[href], button, [tabindex='0']"))
+  .map(code => code.textContent.trim().split("\n")[0].slice(0, 50))"""
+
+
+def unfocusable_code(page: Page) -> list[str]:
+    """Code blocks, mounted or not, that scroll sideways but cannot take keyboard focus."""
+    return [
+        f"{page.url}: code block scrolls but cannot take focus: {first_line}"
+        for first_line in page.evaluate(UNFOCUSABLE_CODE)
+    ]
+
+
+# Chooses each label of each visible content-tab set in turn and reports any choice that the
+# indicator does not mark: the theme's sliding bar (the labels' ::before, placed by x alone)
+# must sit under the chosen label in the same row, or the chosen label alone is underlined.
+TAB_INDICATORS = """async () => {
+  const settled = async () => {
+    await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+    const ending = document.getAnimations()
+      .filter(animation => animation.effect?.getComputedTiming().endTime !== Infinity);
+    const ended = Promise.all(ending.map(animation => animation.finished.catch(() => {})));
+    await Promise.race([ended, new Promise(done => setTimeout(done, 3000))]);
+  };
+  const name = label => `"${label.textContent.trim()}"`;
+  const underlined = label => {
+    const style = getComputedStyle(label);
+    const color = style.borderBottomColor;
+    return parseFloat(style.borderBottomWidth) > 0 && !/rgba\\(.*, 0\\)$|transparent/.test(color);
+  };
+  const underBar = (label, row) => {
+    const bar = getComputedStyle(row, "::before");
+    if (bar.display === "none" || bar.content === "none") return false;
+    const rowBox = row.getBoundingClientRect();
+    const left = rowBox.left + row.clientLeft - row.scrollLeft + new DOMMatrix(bar.transform).m41;
+    const right = left + parseFloat(bar.width);
+    const box = label.getBoundingClientRect();
+    const overlap = Math.min(right, box.right) - Math.max(left, box.left);
+    return overlap > box.width / 2 && Math.abs(box.bottom - rowBox.bottom) < 4;
+  };
+  const problems = [];
+  const sets = [...document.querySelectorAll("article .tabbed-set")]
+    .filter(set => set.checkVisibility());
+  for (const [number, set] of sets.entries()) {
+    const row = set.querySelector(":scope > .tabbed-labels");
+    const labels = [...row.querySelectorAll(":scope > label")];
+    for (const label of labels) {
+      label.click();
+      await settled();
+      const marked = labels.filter(l => underlined(l) || underBar(l, row));
+      if (marked.length !== 1 || marked[0] !== label) {
+        const shown = marked.map(name).join(" and ") || "no label";
+        problems.push(`tab set ${number + 1}: ${name(label)} chosen, the indicator marks ${shown}`);
+      }
+    }
+    labels[0].click();
+    await settled();
+  }
+  return problems;
+}"""
+
+
+def tab_indicator_problems(page: Page) -> list[str]:
+    """Content-tab choices that the active-tab indicator does not mark, one line each."""
+    return [f"{page.url}: {problem}" for problem in page.evaluate(TAB_INDICATORS)]
