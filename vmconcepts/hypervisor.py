@@ -60,7 +60,8 @@ class Hypervisor:
             for a hypervisor that installs on the hardware.
         note: How it works, in one or two sentences.
         source: Where the classification comes from.
-        disputed: True when sources disagree on its type.
+        disputed: True when its type is disputed: its sources disagree (KVM, bhyve), or it
+            is built on a hypervisor whose type is (Nitro, on KVM).
         how_to_install: What to do when it is put on the wrong layer ("" for the usual advice).
         host_architectures: The CPU architectures it runs on.
         emulates: True when it can run a guest built for another architecture by translating
