@@ -38,14 +38,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
 
 
-def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> LoadScopeScheduling | None:
-    """Under ``pytest -n``, send each file's examples to one worker, in order.
+class ExamplesTogether(LoadScopeScheduling):
+    """Each page's (or module's) examples go to one worker, in order; other tests go anywhere.
 
     A page's examples share one namespace, as in one Python session, so they cannot be
-    spread over workers the way xdist's default (``--dist load``) spreads tests.
-    ``--dist loadscope`` keeps each file's examples, and each test class, together;
-    any other ``--dist`` asked for on the command line is left as it is.
+    spread over workers the way xdist's default (``--dist load``) spreads tests; every
+    other test, each browser test of each page included, is its own unit of work.
     """
+
+    def _split_scope(self, nodeid: str) -> str:
+        path = nodeid.split("::", 1)[0]
+        is_examples = path.endswith(".md") or path.startswith("vmconcepts/")
+        return path if is_examples else nodeid
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> LoadScopeScheduling | None:
+    """Under ``pytest -n``, keep each file's examples together (other --dist left as asked)."""
     if config.getoption("dist") != "load":
         return None
-    return LoadScopeScheduling(config, log)
+    return ExamplesTogether(config, log)

@@ -5,14 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from project import ROOT, mkdocs_build
+from project import build_once, run_directory
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site built once per test session with ``--strict``; fails loudly if the build fails."""
-    site = tmp_path_factory.mktemp("site")
-    build = mkdocs_build(ROOT, site)
-    if build.returncode != 0:
-        pytest.fail(f"mkdocs build --strict failed:\n{build.stderr}", pytrace=False)
-    return site
+    """The site built with ``--strict`` once per test run, shared by all its processes."""
+    directory = run_directory(tmp_path_factory) / "built"
+    directory.mkdir(exist_ok=True)
+    try:
+        return build_once(directory)
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
 # What a copy of the project needs to build and test; everything else is left out.
 PROJECT_FILES = (
     "mkdocs.yml",
@@ -39,6 +43,60 @@ def mkdocs_build(project: Path, site_dir: Path, **env: str) -> subprocess.Comple
         check=False,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
     )
+
+
+def page_url(source: str) -> str:
+    """The URL path, relative to the site's root, that MkDocs gives a page in docs/."""
+    stem = source.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
+# Every page of the site, known before it is built, so each can be its own test (and so
+# tests of different pages can run in different processes); a test checks the built site
+# has exactly these.
+SITE_PAGES = sorted(page_url(page.relative_to(DOCS).as_posix()) for page in DOCS.rglob("*.md"))
+
+
+def run_directory(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A temporary directory that every process of this test run shares (pytest -n or not)."""
+    base = tmp_path_factory.getbasetemp()
+    # pytest-xdist gives each worker its own directory inside the run's.
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+# Every page MkDocs writes carries this tag; other index.html files (vendored assets) do not.
+GENERATOR = '<meta name="generator" content="mkdocs-'
+
+
+def page_paths(site: Path) -> list[str]:
+    """Every page of a built site, as a URL path relative to its root ("" for the home page)."""
+    return sorted(
+        "" if index.parent == site else index.parent.relative_to(site).as_posix() + "/"
+        for index in site.rglob("index.html")
+        if GENERATOR in index.read_text(encoding="utf-8")
+    )
+
+
+def build_once(directory: Path, **env: str) -> Path:
+    """Build the site into ``directory/site`` unless another test process already has.
+
+    The test processes of one run (pytest -n) share ``directory``; the first to get here
+    builds while the others wait on the lock, then all read the same site. A failed build
+    is remembered, so every process reports it instead of trying again.
+    """
+    site, failed = directory / "site", directory / "site-build-failed.txt"
+    with (directory / "site.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not failed.exists() and not (site / "index.html").is_file():
+            build = mkdocs_build(ROOT, site, **env)
+            if build.returncode != 0:
+                failed.write_text(build.stderr, encoding="utf-8")
+    if failed.exists():
+        msg = f"mkdocs build --strict failed:\n{failed.read_text(encoding='utf-8')}"
+        raise RuntimeError(msg)
+    return site
 
 
 def copy_project(destination: Path, *, stand_in_pages: bool = True) -> Path:

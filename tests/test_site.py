@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from docs_checks import executed_fences, problems
+from project import SITE_PAGES, page_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -50,6 +51,10 @@ class TestBuild:
         """Every page in the nav ends up as an HTML file."""
         missing = [p for p in nav_pages() if not built_page(built_site, p).is_file()]
         assert missing == []
+
+    def test_the_built_pages_are_the_pages_that_tests_list(self, built_site: Path):
+        """The browser tests make one test per page from docs/; the site has those, no more."""
+        assert page_paths(built_site) == SITE_PAGES
 
     def test_pages_load_nothing_from_other_hosts(self, built_site: Path):
         """No script, stylesheet, image or font is fetched from another host."""

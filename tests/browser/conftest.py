@@ -6,6 +6,7 @@ found; under CI (``CI`` set) that is a failure, so CI can never pass by skipping
 
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
 import sys
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
-from project import ROOT, mkdocs_build
+from project import ROOT, SITE_PAGES, build_once, page_paths, run_directory
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from gzip_server import GzipServer
@@ -88,16 +89,29 @@ def site_url(built_site: Path) -> Iterator[str]:
 def subpath_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The site built for and served below /vmconcepts/, as a project's GitHub Pages serves it.
 
-    It is built for its own address (SITE_URL) because instant navigation follows only
-    the links that the sitemap lists, and the sitemap holds full URLs.
+    Instant navigation follows only the links that the sitemap lists, and the sitemap holds
+    full URLs, port included. The test processes of a run share one build, made for a
+    stand-in address; each serves it on its own port through a folder of links to the
+    build, with a sitemap that names that port.
     """
+    stand_in = "http://127.0.0.1:1/vmconcepts/"
+    directory = run_directory(tmp_path_factory) / "subpath"
+    directory.mkdir(exist_ok=True)
+    try:
+        site = build_once(directory, SITE_URL=stand_in)
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)
     root = tmp_path_factory.mktemp("subpath")
-    server = StaticServer(root)
-    url = server.origin + "/vmconcepts/"
-    build = mkdocs_build(ROOT, root / "vmconcepts", SITE_URL=url)
-    if build.returncode != 0:
-        pytest.fail(f"mkdocs build --strict for {url} failed:\n{build.stderr}", pytrace=False)
-    with server:
+    with StaticServer(root) as server:
+        url = server.origin + "/vmconcepts/"
+        view = root / "vmconcepts"
+        view.mkdir()
+        for entry in site.iterdir():
+            if not entry.name.startswith("sitemap.xml"):
+                (view / entry.name).symlink_to(entry)
+        sitemap = (site / "sitemap.xml").read_text(encoding="utf-8").replace(stand_in, url)
+        (view / "sitemap.xml").write_text(sitemap, encoding="utf-8")
+        (view / "sitemap.xml.gz").write_bytes(gzip.compress(sitemap.encode()))
         yield url
 
 
@@ -109,11 +123,13 @@ def static_server() -> type[StaticServer]:
 
 @pytest.fixture(scope="session")
 def site_pages(built_site: Path) -> list[str]:
-    """Every page of the built site, as a URL path relative to its root ("" for the home page)."""
-    from site_checks import page_paths  # noqa: PLC0415 - tests/browser/site_checks.py, on sys.path like this file
+    """Every page of the built site, as a URL path relative to its root ("" for the home page).
 
+    They are the pages of docs/ (project.SITE_PAGES, which tests use to make one test per
+    page before the site is built); this fails if the built site has others or lacks one.
+    """
     pages = page_paths(built_site)
-    assert len(pages) > 1, f"found only {pages} in {built_site}"
+    assert pages == SITE_PAGES, f"built {pages}, expected the pages of docs/: {SITE_PAGES}"
     return pages
 
 

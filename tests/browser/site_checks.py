@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
-from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
@@ -21,17 +20,6 @@ PHONE_WIDTH = 360
 DESKTOP_WIDTH = 1280
 WINDOW_HEIGHT = 800
 MIN_TEXT_PX = 16
-# Every page MkDocs writes carries this tag; other index.html files (vendored assets) do not.
-GENERATOR = '<meta name="generator" content="mkdocs-'
-
-
-def page_paths(site: Path) -> list[str]:
-    """Every page of a built site, as a URL path relative to its root ("" for the home page)."""
-    return sorted(
-        "" if index.parent == site else index.parent.relative_to(site).as_posix() + "/"
-        for index in site.rglob("index.html")
-        if GENERATOR in index.read_text(encoding="utf-8")
-    )
 
 
 def open_page(page: Page, url: str) -> None:

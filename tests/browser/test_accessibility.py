@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
+from project import SITE_PAGES, page_paths
 from site_checks import (
     DESKTOP_WIDTH,
     PHONE_WIDTH,
@@ -19,7 +20,6 @@ from site_checks import (
     axe_violations,
     mount_code_blocks,
     open_page,
-    page_paths,
     search,
     settle,
     tab_indicator_problems,
@@ -53,15 +53,15 @@ def phone(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def test_every_page_has_no_axe_violations(window: Page, site_url: str, site_pages: list[str]):
+@pytest.mark.parametrize("path", SITE_PAGES)
+def test_every_page_has_no_axe_violations(window: Page, site_url: str, path: str):
     """Every page passes axe-core in the light and the dark palette, its code blocks mounted."""
+    open_page(window, site_url + path)
+    mount_code_blocks(window)
     violations = []
-    for path in site_pages:
-        open_page(window, site_url + path)
-        mount_code_blocks(window)
-        for preference, scheme in SCHEMES.items():
-            use_palette(window, preference, scheme)
-            violations += axe_violations(window)
+    for preference, scheme in SCHEMES.items():
+        use_palette(window, preference, scheme)
+        violations += axe_violations(window)
     assert violations == []
 
 
