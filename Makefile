@@ -49,7 +49,7 @@ lint: install ## ruff, mypy --strict, codespell, zizmor and actionlint
 
 .PHONY: test
 test: lint ## Run every check: lint, examples, library, site build, links, browser
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 .PHONY: quick
 quick: lint ## Lint, every example and the fast tests; no site build, no browser (under a minute)
@@ -74,8 +74,8 @@ bench: install ## Print benchmark figures: import time, test time, build time
 	$(BIN)/python scripts/bench.py
 
 .PHONY: audit
-audit: install ## Lighthouse on every page vs a stock mkdocs-material build (needs Chromium)
-	$(BIN)/python scripts/audit.py
+audit: install ## Lighthouse, median of 3 runs, every page vs a stock build (QUICK=1: 3 longest pages, phone)
+	$(BIN)/python scripts/audit.py $(if $(QUICK),--quick)
 
 .PHONY: clean
 clean: ## Remove built files (keeps .venv and node_modules)
