@@ -65,9 +65,14 @@ lock: install ## Refresh requirements/dev.lock to the newest versions
 	  --generate-hashes --allow-unsafe --strip-extras --no-emit-find-links --no-emit-index-url \
 	  --no-emit-trusted-host --output-file requirements/dev.lock pyproject.toml
 
+.PHONY: linkcheck
+linkcheck: $(BIN)/.installed ## Check links and anchors in a built site, whatever built it (SITE=site)
+	$(BIN)/python scripts/linkcheck.py $(or $(SITE),site)
+
 .PHONY: linkcheck-external
 linkcheck-external: install ## Check links to other sites too (needs the internet)
-	CHECK_EXTERNAL_LINKS=true $(BIN)/mkdocs build --strict --site-dir build/linkcheck
+	$(BIN)/mkdocs build --strict --site-dir build/linkcheck
+	$(BIN)/python scripts/linkcheck.py build/linkcheck --external
 
 .PHONY: bench
 bench: install ## Print benchmark figures: import time, test time, build time

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import Literal, TypeAlias
+from typing import Literal, TypeAlias, TypedDict
 
 
 class RunMode(StrEnum):
@@ -52,6 +52,30 @@ class Message(StrEnum):
     DONE = "done"  # worker -> page: a job has ended
 
 
+class Stream(StrEnum):
+    """Where a piece of a chunk's output was written, kept apart so the page can colour it."""
+
+    OUT = "out"  # sys.stdout: what doctest compares
+    ERR = "err"  # sys.stderr
+
+
+class Picture(TypedDict):
+    """A diagram the chunk's value draws, shown under its text as an ``<img>`` (runs no script)."""
+
+    src: str  # a data:image/svg+xml;base64 URL: showing it makes no request
+    alt: str  # the diagram's describe(): what it shows, in words
+
+
+class ChunkResult(TypedDict):
+    """What the worker's Python says about one chunk (the worker adds the message fields)."""
+
+    parts: list[tuple[Stream, str]]  # the output in the order it was written
+    tb: str  # the traceback above the exception's own lines ("" when none)
+    exc: str | None  # the exception's lines, as Python prints them
+    last: str | None  # the exception line doctest compares with an expected one
+    picture: Picture | None  # the diagram of the last value the REPL displayed
+
+
 Step: TypeAlias = (
     tuple[Literal[StepKind.CODE], RunMode, list[str]]
     | tuple[Literal[StepKind.CLEAR]]
@@ -64,7 +88,7 @@ def as_json() -> str:
     return json.dumps(
         {
             enum.__name__: {member.name: member.value for member in enum}
-            for enum in (RunMode, StepKind, Attribute, Message)
+            for enum in (RunMode, StepKind, Attribute, Message, Stream)
         },
         sort_keys=True,
     )

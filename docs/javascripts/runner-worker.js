@@ -2,87 +2,19 @@
 // It is started by runner.js on the first Run, never before. Every file it loads comes from
 // this site: the Pyodide runtime and the vmconcepts wheel that the build made from the
 // checkout the tests ran on (with its bytecode, compiled at build time by this same Pyodide).
-// The build writes their names and sizes over the placeholder.
+// The build (examples_pipeline/bundle.py) writes over the placeholders: CONFIG, the files'
+// names and sizes and the worker's Python (examples_pipeline/worker_prelude.py, which runs
+// blocks as doctest and Sybil do); PROTOCOL, the names of examples_pipeline/protocol.py.
 const CONFIG = /*VMC_CONFIG*/ null;
+const PROTOCOL = /*VMC_PROTOCOL*/ null;
+const { Message, StepKind } = PROTOCOL ?? {};
 
-// Runs a block the way doctest and Sybil do: each doctest example is compiled in "single"
-// mode (so a bare expression prints its repr), a plain block is exec'd, and one namespace
-// is shared by the page's blocks until runner.js asks for a fresh one.
-const PRELUDE = `
-import ast, importlib, io, json, sys, traceback
-
-sys.path.insert(0, LIBRARY)
-_ns = {}
-
-class _Capture(io.TextIOBase):
-    def __init__(self, parts, stream):
-        self.parts, self.stream = parts, stream
-    def writable(self):
-        return True
-    def write(self, text):
-        if text:
-            if self.parts and self.parts[-1][0] == self.stream:
-                self.parts[-1][1] += text
-            else:
-                self.parts.append([self.stream, text])
-        return len(text)
-
-def _execute(mode, chunk):
-    if mode == "exec":
-        exec(compile(chunk, "<stdin>", "exec", dont_inherit=True), _ns)
-    elif mode == "cli":
-        import shlex
-        from vmconcepts.__main__ import main
-        main(shlex.split(chunk))
-    else:
-        for statement in ast.parse(chunk, "<stdin>").body:
-            tree = ast.Interactive(body=[statement])
-            exec(compile(tree, "<stdin>", "single", dont_inherit=True), _ns)
-
-def _run(mode, chunk):
-    parts, result = [], {"parts": None, "tb": "", "exc": None}
-    saved = sys.stdout, sys.stderr, sys.displayhook
-    sys.stdout, sys.stderr = _Capture(parts, "out"), _Capture(parts, "err")
-    sys.displayhook = sys.__displayhook__
-    named = mode == "repl" and "__name__" not in _ns
-    if named:
-        _ns["__name__"] = "__test__"
-    try:
-        _execute(mode, chunk)
-    except BaseException as error:
-        frames = error.__traceback__
-        while frames is not None and frames.tb_frame.f_code.co_filename == "<exec>":
-            frames = frames.tb_next
-        if isinstance(error, SyntaxError) and error.filename == "<stdin>":
-            lines = traceback.format_exception_only(type(error), error)
-        else:
-            lines = traceback.format_exception(type(error), error, frames)
-        only = "".join(traceback.format_exception_only(type(error), error))
-        full = "".join(lines)
-        result["tb"], result["exc"] = full[: len(full) - len(only)], only
-        # What doctest compares with an expected exception: the last line of that part.
-        result["last"] = traceback.format_exception_only(type(error), error)[-1]
-    finally:
-        sys.stdout, sys.stderr, sys.displayhook = saved
-        if named:
-            _ns.pop("__name__", None)
-    result["parts"] = parts
-    return json.dumps(result)
-
-def _step(text):
-    step = json.loads(text)
-    if step[0] == "clear":
-        _ns.clear()
-    elif step[0] == "module":
-        _ns.update(vars(importlib.import_module(step[1])))
-`;
-
-let pyodide = null;
+let prelude = null; // the worker's Python: its run() and step()
 let loadError = null;
 
 async function load() {
   const started = performance.now();
-  if (!CONFIG) throw new Error("the site was built without the runner's settings");
+  if (!CONFIG || !PROTOCOL) throw new Error("the site was built without the runner's settings");
   const base = new URL(CONFIG.runtime, import.meta.url);
   // Count the bytes as they arrive, for the progress bar on the first Run.
   let loaded = 0;
@@ -91,7 +23,7 @@ async function load() {
     const now = performance.now();
     if (force || now - reported > 60) {
       reported = now;
-      postMessage({ type: "progress", loaded: Math.min(loaded, CONFIG.bytes), total: CONFIG.bytes });
+      postMessage({ type: Message.PROGRESS, loaded: Math.min(loaded, CONFIG.bytes), total: CONFIG.bytes });
     }
   };
   // Pyodide can hang when a runtime file fails to arrive: give up at the first failure.
@@ -148,11 +80,20 @@ async function load() {
     const runtimeMs = performance.now() - runtimeStarted;
     // The wheel's files and their bytecode, in a zip that Python imports from: nothing to unpack.
     py.FS.writeFile(CONFIG.mount, new Uint8Array(await library));
-    py.globals.set("LIBRARY", CONFIG.mount);
-    py.runPython(PRELUDE);
+    const { root, module, files } = CONFIG.prelude;
+    for (const [name, source] of Object.entries(files)) {
+      const path = `${root}/${name}`;
+      py.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
+      py.FS.writeFile(path, source);
+    }
+    const sys = py.pyimport("sys");
+    sys.path.insert(0, CONFIG.mount);
+    sys.path.insert(0, root);
+    sys.destroy();
+    const python = py.pyimport(module);
     loaded = CONFIG.bytes;
     report(true);
-    return { py, runtimeMs, totalMs: performance.now() - started };
+    return { python, runtimeMs, totalMs: performance.now() - started };
   } finally {
     self.fetch = plainFetch;
   }
@@ -160,9 +101,12 @@ async function load() {
 
 const ready = load().then(
   (loadedRuntime) => {
-    pyodide = loadedRuntime.py;
+    const { python } = loadedRuntime;
+    // Attributes are borrowed from the module's proxy: copies outlive it.
+    prelude = { run: python.run.copy(), step: python.step.copy() };
+    python.destroy();
     postMessage({
-      type: "ready",
+      type: Message.READY,
       version: CONFIG.version,
       runtimeMs: loadedRuntime.runtimeMs,
       totalMs: loadedRuntime.totalMs,
@@ -170,7 +114,7 @@ const ready = load().then(
   },
   (error) => {
     loadError = String((error && error.message) || error);
-    postMessage({ type: "failed", message: loadError });
+    postMessage({ type: Message.FAILED, message: loadError });
   },
 );
 
@@ -182,34 +126,27 @@ self.onmessage = (event) => {
 };
 
 function handle(job) {
-  if (!pyodide) {
-    postMessage({ type: "done", id: job.id, failed: loadError });
+  if (!prelude) {
+    postMessage({ type: Message.DONE, id: job.id, failed: loadError });
     return;
   }
-  const step = pyodide.globals.get("_step");
-  const run = pyodide.globals.get("_run");
-  try {
-    if (job.type === "reset") {
-      step('["clear"]');
-    } else {
-      for (const before of job.before || []) {
-        if (before[0] === "code") {
-          for (const chunk of before[2]) {
-            const result = JSON.parse(run(before[1], chunk));
-            postMessage({ type: "chunk", id: job.id, hidden: true, ...result });
-          }
-        } else {
-          step(JSON.stringify(before));
+  if (job.type === Message.RESET) {
+    prelude.step(JSON.stringify([StepKind.CLEAR]));
+  } else {
+    for (const before of job.before || []) {
+      if (before[0] === StepKind.CODE) {
+        for (const chunk of before[2]) {
+          const result = JSON.parse(prelude.run(before[1], chunk));
+          postMessage({ type: Message.CHUNK, id: job.id, hidden: true, ...result });
         }
+      } else {
+        prelude.step(JSON.stringify(before));
       }
-      job.chunks.forEach((chunk, index) => {
-        const result = JSON.parse(run(job.mode, chunk));
-        postMessage({ type: "chunk", id: job.id, index, ...result });
-      });
     }
-  } finally {
-    step.destroy();
-    run.destroy();
+    job.chunks.forEach((chunk, index) => {
+      const result = JSON.parse(prelude.run(job.mode, chunk));
+      postMessage({ type: Message.CHUNK, id: job.id, index, ...result });
+    });
   }
-  postMessage({ type: "done", id: job.id });
+  postMessage({ type: Message.DONE, id: job.id });
 }

@@ -1,8 +1,15 @@
 // Run buttons for the site's Python examples. Python itself (Pyodide) lives in a Web Worker
 // that is created on the first Run, not before; this file only draws buttons and output.
-// The build (hooks/runner.py) marks each example with data-run-* attributes.
+// The build marks each example with data-run-* attributes, and writes the names that the
+// page, the worker and its Python share (examples_pipeline/protocol.py) over the placeholder.
 (() => {
   "use strict";
+  const PROTOCOL = /*VMC_PROTOCOL*/ null;
+  if (!PROTOCOL) {
+    console.error("runner.js: the site was built without the runner's names; no Run buttons");
+    return;
+  }
+  const { Attribute, Message, RunMode, Stream } = PROTOCOL;
   const workerURL = new URL("runner-worker.js", document.currentScript.src);
   let worker = null;
   let booted = null; // a promise: the worker's Python is ready
@@ -27,14 +34,14 @@
     jobs = new Map();
     booted = new Promise((resolve, reject) => {
       w.onmessage = ({ data }) => {
-        if (data.type === "progress") onProgress?.(data);
-        else if (data.type === "ready") {
+        if (data.type === Message.PROGRESS) onProgress?.(data);
+        else if (data.type === Message.READY) {
           resolve(data);
           document.dispatchEvent(new CustomEvent("vmc:ready", { detail: data }));
         }
-        else if (data.type === "failed") reject(new Error(data.message));
-        else if (data.type === "chunk") jobs.get(data.id)?.chunk(data);
-        else if (data.type === "done") {
+        else if (data.type === Message.FAILED) reject(new Error(data.message));
+        else if (data.type === Message.CHUNK) jobs.get(data.id)?.chunk(data);
+        else if (data.type === Message.DONE) {
           const job = jobs.get(data.id);
           jobs.delete(data.id);
           job?.done();
@@ -71,7 +78,7 @@
     const piece = make("span", result.hidden ? "vmc-hidden-step" : "vmc-chunk");
     if (!result.hidden) piece.dataset.index = result.index;
     for (const [stream, text] of result.parts) {
-      piece.append(make("span", stream === "out" ? "vmc-stdout" : "vmc-stderr", text));
+      piece.append(make("span", stream === Stream.OUT ? "vmc-stdout" : "vmc-stderr", text));
     }
     if (result.exc) {
       const exception = make("span", "vmc-exception", result.exc);
@@ -82,10 +89,25 @@
     if (result.hidden) piece.prepend(make("span", "vmc-note-line", "A hidden set-up step failed:\n"));
     block.wrap.hidden = false;
     out.append(piece);
+    if (result.picture) block.pictures.append(picture(result.picture));
+  }
+
+  // A diagram the value draws, under the text: an <img> of a data: URL, so no script in the
+  // SVG can run and showing it asks the server for nothing. It scrolls sideways if too wide.
+  function picture({ src, alt }) {
+    const figure = make("figure", "vmc-picture");
+    figure.tabIndex = 0; // a box that scrolls must be reachable by keyboard
+    figure.setAttribute("aria-label", "Diagram of the value");
+    const image = make("img");
+    image.src = src;
+    image.alt = alt;
+    figure.append(image);
+    return figure;
   }
 
   function begin(block) {
     block.output.replaceChildren();
+    block.pictures.replaceChildren();
     block.wrap.hidden = false;
   }
 
@@ -97,9 +119,9 @@
   async function execute(block, runCode) {
     if (runCode) begin(block);
     block.element.dataset.runState = "running";
-    const message = { type: "run", before: block.ran ? [] : block.before, mode: block.mode, chunks: [] };
+    const message = { type: Message.RUN, before: block.ran ? [] : block.before, mode: block.mode, chunks: [] };
     if (runCode) message.chunks = block.editor ? [block.editor.value] : block.chunks;
-    if (block.mode === "cli" && block.editor) {
+    if (block.mode === RunMode.CLI && block.editor) {
       message.chunks = block.editor.value.split("\n").filter((l) => l.trim())
         .map((l) => l.replace(/^\$?\s*(python3? -m )?vmconcepts\s*/, ""));
     }
@@ -154,7 +176,7 @@
   function fail(block, error) {
     const repo = document.querySelector("a.md-source")?.href;
     const install = repo ? `pip install git+${repo}` : "pip install vmconcepts";
-    const local = block.mode === "cli"
+    const local = block.mode === RunMode.CLI
       ? `${install}, then: vmconcepts ${block.chunks.join("; vmconcepts ")}`
       : `${install}, then start python and paste the code (the Copy button copies it without prompts).`;
     say(block, `Python could not start in this browser (${error.message}).\nRun it on your own machine instead: ${local}`, "vmc-message vmc-error");
@@ -170,7 +192,7 @@
   function edit(block) {
     if (!block.editor) {
       const editor = make("textarea", "vmc-editor");
-      editor.value = block.mode === "cli"
+      editor.value = block.mode === RunMode.CLI
         ? block.chunks.map((args) => `vmconcepts ${args}`).join("\n")
         : block.chunks.join("").replace(/\n$/, "");
       editor.rows = Math.max(2, editor.value.split("\n").length + 1);
@@ -194,6 +216,7 @@
     block.editor = null;
     block.element.hidden = false;
     block.output.replaceChildren();
+    block.pictures.replaceChildren();
     block.wrap.hidden = true;
   }
 
@@ -223,14 +246,14 @@
 
   function attach() {
     if (busy || (worker && jobs.size)) stop();
-    const blocks = [...document.querySelectorAll("article [data-run]")].map((element, index) => {
-      const data = element.dataset;
+    const blocks = [...document.querySelectorAll(`article [${Attribute.RUN}]`)].map((element, index) => {
+      const read = (name) => element.getAttribute(name);
       const block = {
         element, index, editor: null, ran: false,
-        mode: data.run,
-        chunks: JSON.parse(data.runCode),
-        before: JSON.parse(data.runBefore || "[]"),
-        skip: data.runSkip, never: data.runNever,
+        mode: read(Attribute.RUN),
+        chunks: JSON.parse(read(Attribute.CODE)),
+        before: JSON.parse(read(Attribute.BEFORE) || "[]"),
+        skip: read(Attribute.SKIP), never: read(Attribute.NEVER),
       };
       const bar = make("div", "vmc-bar");
       block.runButton = button("Run", () => run(index));
@@ -250,7 +273,8 @@
       block.wrap = make("div", "vmc-output");
       block.wrap.hidden = true;
       block.output = make("pre");
-      block.wrap.append(block.output);
+      block.pictures = make("div", "vmc-pictures");
+      block.wrap.append(block.output, block.pictures);
       const live = make("div", "vmc-live");
       live.setAttribute("aria-live", "polite");
       live.append(block.wrap);
@@ -259,7 +283,7 @@
     });
     page = { blocks, done: 0 };
     setBusy(false);
-    if (worker) send({ type: "reset" }).catch(() => {});
+    if (worker) send({ type: Message.RESET }).catch(() => {});
   }
 
   if (window.document$) window.document$.subscribe(attach);

@@ -15,7 +15,6 @@ import json
 import os
 import threading
 import urllib.request
-import zipfile
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -399,24 +398,6 @@ class TestLoading:
         size = sum(len(gzip.compress(part.read_bytes(), 9)) for part in parts)
         assert size <= 10 * 1024, f"{size} bytes"
 
-    def test_the_site_ships_only_the_runtime_files_it_needs(self, built_site: Path):
-        """The Pyodide folder holds the loader, asm module, wasm, stdlib, lock file, vmconcepts."""
-        (folder,) = (built_site / "assets/pyodide").iterdir()
-        names = sorted(path.name for path in folder.iterdir())
-        library = f"vmconcepts-0.1.0-py3-none-any.pyodide-{folder.name}.zip"
-        runtime = ["pyodide-lock.json", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide.mjs"]
-        assert names == sorted([*runtime, "python_stdlib.zip", library])
-
-    def test_vmconcepts_ships_as_built_from_this_checkout(self, built_site: Path):
-        """Every module of the package is in the archive, with the same source, and its bytecode."""
-        (archive,) = (built_site / "assets/pyodide").glob("*/vmconcepts-*.zip")
-        with zipfile.ZipFile(archive) as shipped:
-            names = set(shipped.namelist())
-            for path in (ROOT / "vmconcepts").rglob("*.py"):
-                name = path.relative_to(ROOT).as_posix()
-                assert shipped.read(name) == path.read_bytes(), f"{name} differs from the checkout"
-                assert name + "c" in names, f"{name} has no bytecode"
-
     def test_the_server_sends_wasm_as_application_wasm(self, site_url: str, built_site: Path):
         """Our server, like GitHub Pages, sends .wasm as application/wasm, as streaming needs."""
         (folder,) = (built_site / "assets/pyodide").iterdir()
@@ -565,6 +546,29 @@ def page_with_whereami() -> str:
             if block.mode is Mode.CLI and block.arguments[0].startswith("whereami"):
                 return source
     pytest.fail("no page shows `vmconcepts whereami` in a ```console block")
+
+
+def test_a_stack_shows_its_picture_under_its_text(tab: Tab):
+    """A block whose value is a Stack shows the diagram as an <img> of a data: URL, described."""
+    tab.open(url_of("reference/diagram.md"))
+    block = tab.page.locator("article [data-run=repl]", has_text="<Stack 'A laptop'").first
+    assert tab.run(block) == "done"
+    shown = str(tab.output(block).text_content())
+    assert "<Stack 'A laptop': 1 row, 1 layer>\n" in shown, "the text repr changed"
+    picture = tab.output(block).locator("xpath=following-sibling::*//figure[@class='vmc-picture']")
+    assert picture.count() == 1
+    image = picture.locator("img")
+    assert image.get_attribute("alt") == "From the bottom up: Laptop (hardware)."
+    assert str(image.get_attribute("src")).startswith("data:image/svg+xml;base64,")
+    tab.page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+    )
+    requests = list(tab.requests)
+    tab.bar(block).get_by_role("button", name="Run").click()  # warm: only the picture is new
+    assert tab.wait(block, RUN_TIMEOUT_MS) == "done"
+    assert picture.locator("img").evaluate("img => img.complete && img.naturalWidth > 0")
+    assert tab.requests == requests, "showing the picture made a request"
+    assert tab.errors == []
 
 
 def test_whereami_in_the_browser_reports_the_webassembly_sandbox(tab: Tab):
