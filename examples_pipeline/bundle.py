@@ -9,7 +9,9 @@ hooks/runner.py). It:
    tests checked, and has Pyodide's own CPython (under Node) add each module's bytecode, so
    the browser need not compile it;
 3. writes the runner's settings (file names, sizes, the worker's Python) into the worker and
-   the names of examples_pipeline.protocol into both runner scripts, over their placeholders.
+   the names of examples_pipeline.protocol into both runner scripts, over their placeholders,
+   and minifies the scripts and the runner's stylesheet with esbuild: the page's share
+   counts against its first visit, and the sources keep their comments.
 
 Every failure is a `BundleError` whose message says what to do; the command prints it as
 one line and exits with status 2.
@@ -49,6 +51,9 @@ PLACEHOLDERS = {
     RUNNER: (PROTOCOL_PLACEHOLDER,),
     WORKER: (PROTOCOL_PLACEHOLDER, CONFIG_PLACEHOLDER),
 }
+# The minifier (npm package esbuild, pinned in package-lock.json) and what it minifies.
+ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
+MINIFIED = (RUNNER, WORKER, "stylesheets/runner.css")
 # Where the worker puts the archive in Pyodide's file system (the .pyc files name it).
 MOUNT = "/lib/vmconcepts.zip"
 # The worker's Python, written by the worker under PRELUDE_ROOT and imported as PRELUDE_MODULE.
@@ -186,6 +191,54 @@ def read_scripts(site: Path) -> dict[str, str]:
     return scripts
 
 
+def minify(path: Path) -> None:
+    """Minify one script or stylesheet of the site in place with esbuild."""
+    if not ESBUILD.is_file():
+        msg = f"esbuild is missing from {ESBUILD.parent}: run `make install` (it runs npm ci)"
+        raise BundleError(msg)
+    done = subprocess.run(  # noqa: S603 - the pinned esbuild, on a file of our own site
+        [
+            str(ESBUILD),
+            str(path),
+            "--minify",
+            "--log-level=warning",
+            f"--outfile={path}",
+            "--allow-overwrite",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        msg = f"esbuild could not minify {path}:\n{done.stderr[-2000:]}"
+        raise BundleError(msg)
+
+
+def fill(site: Path, values: dict[str, str]) -> None:
+    """Write each placeholder's value into the runner's scripts; minify them and the CSS.
+
+    esbuild drops comments, so while it runs each placeholder (``/*VMC_NAME*/ null``) is a
+    string (``"__VMC_NAME__"``); then the string becomes the value after its comment,
+    ``/*VMC_NAME*/{...}``, where tests and curious readers can find it.
+    """
+    names = {placeholder: placeholder.removesuffix(" null") for placeholder in values}
+    stand_ins = {placeholder: f'"__{name[2:-2]}__"' for placeholder, name in names.items()}
+    for script in PLACEHOLDERS:
+        path = site / script
+        text = path.read_text(encoding="utf-8")
+        for placeholder, stand_in in stand_ins.items():
+            text = text.replace(placeholder, stand_in)
+        path.write_text(text, encoding="utf-8")
+    for name in MINIFIED:
+        minify(site / name)
+    for script in PLACEHOLDERS:
+        path = site / script
+        text = path.read_text(encoding="utf-8")
+        for placeholder, value in values.items():
+            text = text.replace(stand_ins[placeholder], names[placeholder] + value)
+        path.write_text(text, encoding="utf-8")
+
+
 def prelude_files() -> dict[str, str]:
     """The worker's Python modules, by their path under PRELUDE_ROOT."""
     return {name: (ROOT / name).read_text(encoding="utf-8") for name in PRELUDE_FILES}
@@ -196,7 +249,11 @@ def bundle(site: Path, package: Path = PYODIDE_PACKAGE) -> dict[str, object]:
     if not site.is_dir():
         msg = f"{site} is not a directory: give the folder of a built site"
         raise BundleError(msg)
-    scripts = read_scripts(site)  # before the slow part, so a wrong folder fails at once
+    read_scripts(site)  # before the slow part, so a wrong folder fails at once
+    for name in MINIFIED:
+        if not (site / name).is_file():
+            msg = f"{site / name} is missing: build the site first (it comes from docs/{name})"
+            raise BundleError(msg)
     version = check_pyodide(package)
     find_node()
     target = site / "assets" / "pyodide" / version
@@ -215,11 +272,7 @@ def bundle(site: Path, package: Path = PYODIDE_PACKAGE) -> dict[str, object]:
         "version": version,
         "prelude": {"root": PRELUDE_ROOT, "module": PRELUDE_MODULE, "files": prelude_files()},
     }
-    names = protocol.as_json()
-    for name, text in scripts.items():
-        filled = text.replace(PROTOCOL_PLACEHOLDER, names)
-        filled = filled.replace(CONFIG_PLACEHOLDER, json.dumps(settings))
-        (site / name).write_text(filled, encoding="utf-8")
+    fill(site, {PROTOCOL_PLACEHOLDER: protocol.as_json(), CONFIG_PLACEHOLDER: json.dumps(settings)})
     return settings
 
 
