@@ -44,8 +44,10 @@ def load_script() -> ModuleType:
 
 @pytest.fixture
 def site_copy(built_site: Path, tmp_path: Path) -> Path:
-    """A copy of the built site that a test may break."""
-    return Path(shutil.copytree(built_site, tmp_path / "site"))
+    """A copy of the built site that a test may break (no page links to the Python runtime)."""
+    return Path(
+        shutil.copytree(built_site, tmp_path / "site", ignore=shutil.ignore_patterns("pyodide"))
+    )
 
 
 def add_to_page(site: Path, html: str) -> None:

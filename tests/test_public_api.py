@@ -1,5 +1,6 @@
 """Tests for the public API: everything public is exported from vmconcepts, and documented."""
 
+import ast
 import importlib
 import inspect
 import pkgutil
@@ -48,6 +49,35 @@ class TestExports:
         """Each public class and function of a module is re-exported as the same object."""
         assert name in vmconcepts.__all__, f"add {name} from {module} to vmconcepts.__all__"
         assert getattr(vmconcepts, name) is getattr(importlib.import_module(module), name)
+
+
+# The table of names that load on first use; its shape is what these tests check.
+LAZY_MODULES = vmconcepts._LAZY_MODULES  # noqa: SLF001
+
+
+class TestLazyNames:
+    """Names that load on first use are listed twice in vmconcepts/__init__.py: keep them equal."""
+
+    def test_the_type_checkers_imports_are_the_lazy_names(self):
+        """The ``if TYPE_CHECKING:`` imports, for type checkers, name what is loaded lazily."""
+        tree = ast.parse(Path(vmconcepts.__file__).read_text(encoding="utf-8"))
+        (block,) = [
+            node
+            for node in tree.body
+            if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+        ]
+        imported = {
+            node.module: tuple(alias.name for alias in node.names)
+            for node in block.body
+            if isinstance(node, ast.ImportFrom)
+        }
+        assert imported == LAZY_MODULES
+
+    @pytest.mark.parametrize("module", sorted(LAZY_MODULES))
+    def test_each_lazy_name_is_public_in_its_module(self, module):
+        """A lazy name is in its module's ``__all__``, so a typo cannot hide until first use."""
+        names = set(LAZY_MODULES[module])
+        assert names <= set(importlib.import_module(module).__all__)
 
 
 class TestDocumentation:

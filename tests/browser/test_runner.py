@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
     from playwright.sync_api import Browser, BrowserContext, Locator, Page, Request
 
-    from conftest import StaticServer
 
 pytestmark = pytest.mark.browser
 
@@ -601,48 +600,27 @@ def test_whereami_in_the_browser_reports_the_webassembly_sandbox(tab: Tab):
 class TestFallbacks:
     """When Python cannot start, the block says so and gives the command to run locally."""
 
-    def test_without_webassembly_the_block_shows_the_local_command(self, tab: Tab):
-        """A browser with no WebAssembly gets a message and `pip install ...`, and no download."""
-        tab.page.add_init_script("delete window.WebAssembly")
+    @staticmethod
+    def run_and_fail(tab: Tab) -> str:
+        """Run the first doctest block of the site; it must fail; return what it shows."""
         tab.open(url_of(first_page_with("pycon")))
         block = tab.page.locator("article [data-run=repl]").first
         assert tab.run(block) == "failed"
         shown = str(tab.output(block).text_content())
-        assert "no WebAssembly" in shown
         assert "pip install" in shown
+        return shown
+
+    def test_without_webassembly_the_block_shows_the_local_command(self, tab: Tab):
+        """A browser with no WebAssembly gets a message and `pip install ...`, and no download."""
+        tab.page.add_init_script("delete window.WebAssembly")
+        assert "no WebAssembly" in self.run_and_fail(tab)
         assert tab.runtime_requests() == []
 
-    def test_a_runtime_that_fails_to_load_is_reported(
-        self, browser: Browser, built_site: Path, static_server: type[StaticServer]
-    ):
-        """If the WebAssembly binary cannot be fetched, the block says so and the page goes on.
-
-        The server hangs up on the binary's request, a network failure. (Playwright's
-        routing, which could abort it instead, now and then leaves a worker's request
-        hanging when the machine is busy.)
-        """
-
-        class HangsUpOnWasm(static_server.handler_class):
-            def do_GET(self) -> None:  # noqa: N802 - the base class's name
-                if self.path.split("?", 1)[0].endswith(".wasm"):
-                    self.close_connection = True
-                    return
-                super().do_GET()
-
-        class Server(static_server):
-            handler_class = HangsUpOnWasm
-
-        context = browser.new_context()
-        with Server(built_site) as server:
-            tab = Tab(context.new_page(), server.origin + "/")
-            tab.open(url_of(first_page_with("pycon")))
-            block = tab.page.locator("article [data-run=repl]").first
-            assert tab.run(block) == "failed"
-            shown = str(tab.output(block).text_content())
-            assert "Python could not start" in shown
-            assert "pip install" in shown
-            assert tab.errors == []
-        context.close()
+    def test_a_runtime_that_fails_to_load_is_reported(self, tab: Tab):
+        """If the WebAssembly binary cannot be fetched, the block says so and the page goes on."""
+        tab.page.context.route("**/*.wasm", lambda route: route.abort())
+        assert "Python could not start" in self.run_and_fail(tab)
+        assert tab.errors == []
 
 
 def test_a_phone_sized_screen_fits_the_buttons_and_output(browser: Browser, site_url: str):
