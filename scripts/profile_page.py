@@ -12,6 +12,12 @@ load event, and prints:
 
 Self time of a function includes the style and layout work it forces (reading a size
 right after a change), so a file that measures the page shows up here with that cost.
+
+With ``--restyles`` it records a trace instead and lists the style passes that took more
+than 20 ms: when, how long, how many elements, the source that forced the pass, and what
+made the elements' style stale since the pass before (a stylesheet loaded again, or the
+source that changed the page most). That is how the three costs in the README's speed
+section were found.
 """
 
 from __future__ import annotations
@@ -184,11 +190,84 @@ def profile(site: Path, page: str, chromium: str) -> None:
     print(f"  largest contentful paint at {paint['ms']} ms: {paint['element']}")
 
 
+# Trace categories for style passes, what invalidated them, and the scripts' stacks.
+RESTYLE_CATEGORIES = [
+    "devtools.timeline",
+    "disabled-by-default-devtools.timeline",
+    "disabled-by-default-devtools.timeline.stack",
+    "disabled-by-default-devtools.timeline.invalidationTracking",
+    "blink.user_timing",
+]
+RESTYLE_MS = 20
+INVALIDATIONS = {
+    "ScheduleStyleInvalidationTracking",
+    "StyleRecalcInvalidationTracking",
+    "LayoutInvalidationTracking",
+}
+
+
+def stack_source(data: dict[str, Any], maps: dict[str, SourceMap]) -> str | None:
+    """The source file of the top frame of a trace event's script stack, if it has one."""
+    stack = data.get("stackTrace") or []
+    if not stack:
+        return None
+    top = stack[0]
+    # Trace stacks count lines from 1; profiler frames (and source maps) from 0.
+    return frame_source({**top, "lineNumber": top["lineNumber"] - 1}, maps)
+
+
+def restyles(site: Path, page: str, chromium: str) -> None:
+    """Load one page as Lighthouse's phone would and list its long style passes and their causes."""
+    maps = source_maps(site)
+    with GzipServer(site) as server, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
+        )
+        tab = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+        tab.context.new_cdp_session(tab).send(
+            "Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN}
+        )
+        browser.start_tracing(page=tab, categories=RESTYLE_CATEGORIES)
+        tab.goto(f"{server.origin}/{page}", wait_until="load")
+        tab.wait_for_timeout(SETTLE_MS)
+        events = json.loads(browser.stop_tracing())["traceEvents"]
+        browser.close()
+    passes = Counter((e["pid"], e["tid"]) for e in events if e.get("name") == "UpdateLayoutTree")
+    main_thread = passes.most_common(1)[0][0]
+    start = min(e["ts"] for e in events if e.get("name") == "navigationStart")
+    events = sorted(
+        (e for e in events if (e["pid"], e["tid"]) == main_thread), key=lambda e: e["ts"]
+    )
+    print(f"/{page}, phone window, CPU slowed {CPU_SLOWDOWN}x: style passes over {RESTYLE_MS} ms")
+    causes: Counter[str] = Counter()
+    for event in events:
+        name, data = event.get("name"), event.get("args", {}).get("data") or {}
+        if name == "ParseAuthorStyleSheet" and causes:
+            causes[f"stylesheet parsed again: {data.get('styleSheetUrl', '?')}"] += 10**6
+        elif name in INVALIDATIONS and (source := stack_source(data, maps)):
+            causes[source] += 1
+        elif name == "UpdateLayoutTree" and event.get("ph") == "X":
+            ms = event.get("dur", 0) / 1000
+            if ms >= RESTYLE_MS:
+                begin = event["args"].get("beginData") or {}
+                forced = stack_source(begin, maps) or "the next frame"
+                cause = causes.most_common(1)[0][0] if causes else "the page as parsed"
+                elements = event["args"].get("elementCount", "?")
+                print(
+                    f"  at {(event['ts'] - start) / 1000:6.0f} ms {ms:6.0f} ms, "
+                    f"{elements} elements; forced by {forced}; after {cause}"
+                )
+            causes.clear()
+
+
 def main() -> int:
     """Profile each page asked for."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pages", nargs="+", help="URL paths, e.g. containers/ ('' for home)")
     parser.add_argument("--site", type=Path, default=ROOT / "site", help="a built site (site/)")
+    parser.add_argument(
+        "--restyles", action="store_true", help="list the long style passes and their causes"
+    )
     args = parser.parse_args()
     if not (args.site / "index.html").is_file():
         sys.exit(f"{args.site} has no index.html: build the site first (make build)")
@@ -196,7 +275,7 @@ def main() -> int:
     if chromium is None:
         sys.exit("no Chromium found: sudo apt-get install chromium")
     for page in args.pages:
-        profile(args.site, page, chromium)
+        (restyles if args.restyles else profile)(args.site, page, chromium)
     return 0
 
 
