@@ -42,6 +42,15 @@ SETTLED = """async () => {
 }"""
 
 
+def wait_for_new_page(page: Page, title: str) -> None:
+    """Wait until instant navigation has put in the page that follows the one titled ``title``.
+
+    The theme changes the address as soon as a link is followed (or Back pressed) and puts
+    the new page in only once it has arrived: the address alone says nothing of the content.
+    """
+    page.wait_for_function("title => document.title !== title", arg=title)
+
+
 def settle(page: Page) -> None:
     """Wait until the page has laid out what changed and its transitions have ended."""
     page.evaluate(SETTLED)

@@ -24,6 +24,7 @@ from site_checks import (
     search,
     settle,
     unfocusable_code,
+    wait_for_new_page,
 )
 
 pytestmark = pytest.mark.browser
@@ -312,13 +313,17 @@ class TestNavigation:
         """After a nav link and Back, each page's blocks mount on scroll, with one Run bar each."""
         open_page(page, subpath_site_url)
         page.evaluate("window.loadedOnce = true")
+        home = page.title()
         page.locator(f".md-nav--primary a.md-nav__link[href$='{LONG_PAGE}']").first.click()
         page.wait_for_url(f"**/{LONG_PAGE}")
+        wait_for_new_page(page, home)
         page.wait_for_load_state("networkidle")
         scroll_like_a_reader(page)
         after_link = literal_annotation_markers(page) + runner_bars(page)
+        long_page = page.title()
         page.go_back()
         page.wait_for_url(subpath_site_url)
+        wait_for_new_page(page, long_page)
         page.wait_for_load_state("networkidle")
         page.evaluate("scrollTo(0, 0)")
         scroll_like_a_reader(page)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page
-from site_checks import open_page
+from site_checks import open_page, wait_for_new_page
 
 pytestmark = pytest.mark.browser
 
@@ -134,8 +134,10 @@ def test_the_choice_is_kept(reader: Page, site_url: str):
     click_switch(reader)
     click_switch(reader)
     assert (scheme(reader), shown_option(reader)) == ("slate", DARK)
+    first_title = reader.title()
     reader.locator(f".md-nav--primary a[href$='/{OTHER_PAGE}']").first.click()
     reader.wait_for_url(f"**/{OTHER_PAGE}")
+    wait_for_new_page(reader, first_title)
     assert (scheme(reader), shown_option(reader)) == ("slate", DARK)
     reader.reload()
     reader.wait_for_load_state("networkidle")

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from site_checks import wait_for_new_page
 from sybil.evaluators.doctest import OutputChecker
 
 from examples_pipeline.reader import Block, Example, Mode, read_file
@@ -441,8 +442,10 @@ class TestLoading:
         assert tab.run(block) == "done"
         tab.page.evaluate("window.__samePage = true")
         link = tab.page.locator(f'nav.md-nav a[href$="{url_of(second) or "./"}"]').first
+        first_title = tab.page.title()
         link.click()
         tab.page.wait_for_url(subpath_site_url + url_of(second))
+        wait_for_new_page(tab.page, first_title)
         assert tab.page.evaluate("window.__samePage === true"), (
             "the page reloaded: no instant navigation"
         )
