@@ -27,12 +27,14 @@ import json
 import shutil
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from gzip_server import GzipServer
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser, CDPSession, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
@@ -51,6 +53,15 @@ LARGEST_PAINT = """() => new Promise(done => {
     done({ms: Math.round(last.startTime), element: node ? node.outerHTML.slice(0, 120) : null});
   }).observe({type: "largest-contentful-paint", buffered: true});
 })"""
+
+
+class PhoneTab(NamedTuple):
+    """A browser tab set up as Lighthouse's phone, and the URL of the page to load in it."""
+
+    browser: Browser
+    tab: Page
+    cdp: CDPSession
+    url: str
 
 
 def _vlq(segment: str) -> list[int]:
@@ -157,9 +168,9 @@ def source_maps(site: Path) -> dict[str, SourceMap]:
     }
 
 
-def profile(site: Path, page: str, chromium: str) -> None:
-    """Load one page as Lighthouse's phone would and print where its main thread went."""
-    maps = source_maps(site)
+@contextmanager
+def phone_tab(site: Path, page: str, chromium: str) -> Iterator[PhoneTab]:
+    """A tab set up as Lighthouse's phone (window, CPU slowdown), and the page's URL on a server."""
     with GzipServer(site) as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
@@ -167,16 +178,29 @@ def profile(site: Path, page: str, chromium: str) -> None:
         tab = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
         cdp = tab.context.new_cdp_session(tab)
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+        yield PhoneTab(browser, tab, cdp, f"{server.origin}/{page}")
+        browser.close()
+
+
+def load(phone: PhoneTab) -> None:
+    """Load the page and wait until a few seconds after its load event."""
+    phone.tab.goto(phone.url, wait_until="load")
+    phone.tab.wait_for_timeout(SETTLE_MS)
+
+
+def profile(site: Path, page: str, chromium: str) -> None:
+    """Load one page as Lighthouse's phone would and print where its main thread went."""
+    maps = source_maps(site)
+    with phone_tab(site, page, chromium) as phone:
+        cdp = phone.cdp
         cdp.send("Performance.enable")
         cdp.send("Profiler.enable")
         cdp.send("Profiler.setSamplingInterval", {"interval": 100})
         cdp.send("Profiler.start")
-        tab.goto(f"{server.origin}/{page}", wait_until="load")
-        tab.wait_for_timeout(SETTLE_MS)
+        load(phone)
         recorded = cdp.send("Profiler.stop")["profile"]
         metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
-        paint = tab.evaluate(LARGEST_PAINT)
-        browser.close()
+        paint = phone.tab.evaluate(LARGEST_PAINT)
     print(f"/{page}, phone window, CPU slowed {CPU_SLOWDOWN}x, load + {SETTLE_MS} ms")
     for name in ("ScriptDuration", "RecalcStyleDuration", "LayoutDuration", "TaskDuration"):
         print(f"  {name:20} {metrics[name] * 1000:7.0f} ms")
@@ -219,19 +243,10 @@ def stack_source(data: dict[str, Any], maps: dict[str, SourceMap]) -> str | None
 def restyles(site: Path, page: str, chromium: str) -> None:
     """Load one page as Lighthouse's phone would and list its long style passes and their causes."""
     maps = source_maps(site)
-    with GzipServer(site) as server, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
-        )
-        tab = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
-        tab.context.new_cdp_session(tab).send(
-            "Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN}
-        )
-        browser.start_tracing(page=tab, categories=RESTYLE_CATEGORIES)
-        tab.goto(f"{server.origin}/{page}", wait_until="load")
-        tab.wait_for_timeout(SETTLE_MS)
-        events = json.loads(browser.stop_tracing())["traceEvents"]
-        browser.close()
+    with phone_tab(site, page, chromium) as phone:
+        phone.browser.start_tracing(page=phone.tab, categories=RESTYLE_CATEGORIES)
+        load(phone)
+        events = json.loads(phone.browser.stop_tracing())["traceEvents"]
     passes = Counter((e["pid"], e["tid"]) for e in events if e.get("name") == "UpdateLayoutTree")
     main_thread = passes.most_common(1)[0][0]
     start = min(e["ts"] for e in events if e.get("name") == "navigationStart")
@@ -239,11 +254,14 @@ def restyles(site: Path, page: str, chromium: str) -> None:
         (e for e in events if (e["pid"], e["tid"]) == main_thread), key=lambda e: e["ts"]
     )
     print(f"/{page}, phone window, CPU slowed {CPU_SLOWDOWN}x: style passes over {RESTYLE_MS} ms")
+    # Since the last pass: the sources that made styles stale, and a stylesheet parsed again
+    # (which makes every element's style stale, so it is the cause whenever there is one).
     causes: Counter[str] = Counter()
+    reparsed: str | None = None
     for event in events:
         name, data = event.get("name"), event.get("args", {}).get("data") or {}
         if name == "ParseAuthorStyleSheet" and causes:
-            causes[f"stylesheet parsed again: {data.get('styleSheetUrl', '?')}"] += 10**6
+            reparsed = data.get("styleSheetUrl", "?")
         elif name in INVALIDATIONS and (source := stack_source(data, maps)):
             causes[source] += 1
         elif name == "UpdateLayoutTree" and event.get("ph") == "X":
@@ -251,13 +269,17 @@ def restyles(site: Path, page: str, chromium: str) -> None:
             if ms >= RESTYLE_MS:
                 begin = event["args"].get("beginData") or {}
                 forced = stack_source(begin, maps) or "the next frame"
-                cause = causes.most_common(1)[0][0] if causes else "the page as parsed"
+                if reparsed:
+                    cause = f"stylesheet parsed again: {reparsed}"
+                else:
+                    cause = causes.most_common(1)[0][0] if causes else "the page as parsed"
                 elements = event["args"].get("elementCount", "?")
                 print(
                     f"  at {(event['ts'] - start) / 1000:6.0f} ms {ms:6.0f} ms, "
                     f"{elements} elements; forced by {forced}; after {cause}"
                 )
             causes.clear()
+            reparsed = None
 
 
 def main() -> int:

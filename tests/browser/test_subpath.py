@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from playwright.sync_api import Page
-from site_checks import broken_on_page, open_page, search
+from site_checks import broken_on_page, open_page, search, wait_for_new_page
 
 if TYPE_CHECKING:
     from conftest import StaticServer
@@ -40,9 +40,10 @@ def test_instant_navigation_works_below_the_sub_path(page: Page, subpath_site_ur
     link = page.locator(".md-nav--primary a.md-nav__link[href]:not(.md-nav__link--active)").last
     target = link.get_attribute("href")
     assert target
+    home = page.title()
     link.click()
     page.wait_for_url(lambda url: url != subpath_site_url)
-    page.wait_for_load_state("networkidle")
+    wait_for_new_page(page, home)
     assert page.url.startswith(subpath_site_url)
     assert page.evaluate("window.loadedOnce") is True, "the link reloaded the whole page"
     assert page.locator("article h1").count() == 1
