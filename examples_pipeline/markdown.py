@@ -6,6 +6,10 @@
   it, and for a ```` ```pycon ```` block the code its copy button copies. The examples and
   their directives are read from the Markdown source by ``examples_pipeline.reader``, the
   reader the tests use, so the page and the tests cannot disagree.
+- After each such block (after its annotation list, if it has one) come its controls: the
+  Run bar, the progress line and the output box, which runner.js only wires up. Written
+  into the page, they are laid out with it; inserted by the script at load, they made the
+  browser restyle everything after them, on a phone 80 ms on a long page (README).
 - Every diagram drawn by ``vmconcepts.diagram`` gets a focusable scroll box.
 
 It is a Markdown extension, not a MkDocs hook, so it runs wherever the Markdown is
@@ -20,14 +24,18 @@ import html
 import importlib
 import json
 import re
+from html.parser import HTMLParser
+from xml.etree import ElementTree as ET
 
 # Python-Markdown ships no type hints, and types-Markdown is not in the lock: its classes are Any.
 from markdown import Extension, Markdown  # type: ignore[import-untyped]
 from markdown.postprocessors import Postprocessor  # type: ignore[import-untyped]
 from markdown.preprocessors import Preprocessor  # type: ignore[import-untyped]
+from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped]
+from markdown.util import HTML_PLACEHOLDER_RE  # type: ignore[import-untyped]
 
 from examples_pipeline.copy_text import code_only
-from examples_pipeline.protocol import Attribute, RunMode, StepKind
+from examples_pipeline.protocol import Attribute, Control, Part, RunMode, StepKind
 from examples_pipeline.reader import (
     FENCE,
     Block,
@@ -51,6 +59,8 @@ MKDOCS_PAGE = "relpath"
 RUN_DATA_PRIORITY = 28
 # Below raw_html (30), which puts markdown-exec's SVG output back into the page.
 DIAGRAM_BOX_PRIORITY = 25
+# Below the inline step (20), so that the controls' text is not read as Markdown.
+RUN_CONTROLS_PRIORITY = 15
 
 
 class ExamplesMarkdownError(ValueError):
@@ -206,6 +216,117 @@ class RunData(Preprocessor):  # type: ignore[misc]
             raise ExamplesMarkdownError(msg)
 
 
+class CodeBlockHTML(HTMLParser):
+    """What the controls need from a code block as superfences rendered it (into the stash).
+
+    ``attributes`` are those of its outer element, where the run data is; ``comments`` the
+    text of the highlighted code's comments, where the theme looks for annotation markers.
+    """
+
+    COMMENT_CLASSES = frozenset({"c", "c1", "cm"})  # Pygments' classes for comments
+
+    def __init__(self, rendered: str) -> None:
+        super().__init__()
+        self.attributes: dict[str, str | None] | None = None
+        self.comments: list[str] = []
+        self.in_comment = False
+        self.feed(rendered)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Keep the first tag's attributes; note whether a comment starts."""
+        if self.attributes is None:
+            self.attributes = dict(attrs)
+        self.in_comment = tag == "span" and dict(attrs).get("class") in self.COMMENT_CLASSES
+
+    def handle_endtag(self, _tag: str) -> None:
+        """A comment's span has no child elements: any end tag ends it."""
+        self.in_comment = False
+
+    def handle_data(self, data: str) -> None:
+        """Keep a comment's text."""
+        if self.in_comment:
+            self.comments.append(data)
+
+
+# The theme turns "(1)" in a code comment into an annotation, from the <ol> after the block.
+ANNOTATION_MARKER = re.compile(r"\(\d+\)")
+
+
+def _element(tag: str, attributes: dict[str, str], text: str | None = None) -> ET.Element:
+    element = ET.Element(tag, attributes)
+    element.text = text
+    return element
+
+
+def run_controls(never: str | None) -> list[ET.Element]:
+    """The boxes after an example: Run bar, progress line (hidden), output box (empty).
+
+    The buttons start as runner.js leaves them when nothing runs: Stop unavailable, and Run
+    too where a browser cannot run the example. The bar is left out of the search index.
+    """
+    bar = _element("div", {"class": Part.BAR, "data-search-exclude": ""})
+    for control in Control:
+        unavailable = control is Control.STOP or (control is Control.RUN and never is not None)
+        button = _element(
+            "button",
+            {
+                "type": "button",
+                "class": "vmc-button",
+                Attribute.CONTROL: control,
+                "aria-disabled": "true" if unavailable else "false",
+            },
+            control.value.capitalize(),
+        )
+        bar.append(button)
+    if never is not None:
+        bar.append(_element("span", {"class": "vmc-note"}, f"Not run in the browser: {never}"))
+    progress = _element("div", {"class": Part.PROGRESS, "hidden": "hidden"})
+    progress.append(_element("progress", {}))
+    progress.append(_element("span", {}))
+    live = _element("div", {"class": Part.LIVE, "aria-live": "polite"})
+    output = _element("div", {"class": "vmc-output", "hidden": "hidden"})
+    output.append(_element("pre", {}))
+    output.append(_element("div", {"class": "vmc-pictures"}))
+    live.append(output)
+    return [bar, progress, live]
+
+
+class RunControls(Treeprocessor):  # type: ignore[misc]
+    """Puts the controls after every block with run data, or after its annotation list."""
+
+    def run(self, root: ET.Element) -> None:
+        """Find the blocks' placeholders (superfences stashes the blocks) and add controls."""
+        for parent in list(root.iter()):
+            for child in list(parent):
+                block = self.stashed_block(child)
+                if (
+                    block is None
+                    or block.attributes is None
+                    or Attribute.RUN not in block.attributes
+                ):
+                    continue
+                children = list(parent)
+                where = children.index(child) + 1
+                following = children[where] if where < len(children) else None
+                annotated = any(ANNOTATION_MARKER.search(text) for text in block.comments)
+                if following is not None and following.tag == "ol" and annotated:
+                    where += 1
+                for offset, control in enumerate(
+                    run_controls(block.attributes.get(Attribute.NEVER))
+                ):
+                    parent.insert(where + offset, control)
+
+    def stashed_block(self, element: ET.Element) -> CodeBlockHTML | None:
+        """The code block an element stands for, if it is a paragraph holding a placeholder."""
+        if element.tag != "p" or len(element) or not element.text:
+            return None
+        found = HTML_PLACEHOLDER_RE.fullmatch(element.text.strip())
+        if found is None:
+            return None
+        return CodeBlockHTML(str(self.md.htmlStash.rawHtmlBlocks[int(found[1])]))
+
+
 # A vmconcepts diagram (Stack.to_svg, Figure.to_svg), possibly already in its box: the
 # title's id is the first of the two ids its aria-labelledby names.
 DIAGRAM = re.compile(
@@ -239,11 +360,14 @@ class DiagramBoxes(Postprocessor):  # type: ignore[misc]
 
 
 class ExamplesExtension(Extension):  # type: ignore[misc]
-    """Run data on examples and scroll boxes on diagrams (see the module's docstring)."""
+    """Run data and controls on examples, scroll boxes on diagrams (see the module's docstring)."""
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
-        """Register the preprocessor and the postprocessor."""
+        """Register the preprocessor, the treeprocessor and the postprocessor."""
         md.preprocessors.register(RunData(md), "vmconcepts_run_data", RUN_DATA_PRIORITY)
+        md.treeprocessors.register(
+            RunControls(md), "vmconcepts_run_controls", RUN_CONTROLS_PRIORITY
+        )
         md.postprocessors.register(
             DiagramBoxes(md), "vmconcepts_diagram_boxes", DIAGRAM_BOX_PRIORITY
         )

@@ -1,7 +1,8 @@
 """The names the page, the runner's worker and the worker's Python share, defined once.
 
-The build writes an example's run data into ``data-*`` attributes of its code block;
-runner.js reads them and sends jobs to the worker; the worker's Python runs the steps and
+The build writes an example's run data into ``data-*`` attributes of its code block, and
+its controls (Run bar, progress line, output box) into the page after it; runner.js reads
+the data, wires up the controls and sends jobs to the worker; the worker's Python runs the steps and
 the chunks, and the worker answers with messages. Every name on that path is here, and
 the build hands them to the JavaScript (``as_json``) instead of repeating them there.
 """
@@ -38,6 +39,24 @@ class Attribute(StrEnum):
     SKIP = "data-run-skip"  # why the tests skip it (shown, still runnable)
     NEVER = "data-run-never"  # why it cannot run in a browser (no Run button)
     COPY = "data-copy"  # the code alone, for the theme's copy button
+    CONTROL = "data-run-control"  # on a button of the Run bar: its Control
+
+
+class Control(StrEnum):
+    """The buttons of an example's Run bar, in the order they are shown."""
+
+    RUN = "run"
+    EDIT = "edit"
+    RESET = "reset"
+    STOP = "stop"
+
+
+class Part(StrEnum):
+    """The classes of the boxes the build puts after each example, in page order."""
+
+    BAR = "vmc-bar"  # the buttons, and why a browser cannot run the example
+    PROGRESS = "vmc-progress"  # Python's download, shown while it loads
+    LIVE = "vmc-live"  # a live region around the output, so screen readers hear it
 
 
 class Message(StrEnum):
@@ -88,7 +107,7 @@ def as_json() -> str:
     return json.dumps(
         {
             enum.__name__: {member.name: member.value for member in enum}
-            for enum in (RunMode, StepKind, Attribute, Message, Stream)
+            for enum in (RunMode, StepKind, Attribute, Control, Part, Message, Stream)
         },
         sort_keys=True,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -19,6 +20,7 @@ from examples_pipeline.markdown import (
     module_of,
     with_attributes,
 )
+from examples_pipeline.protocol import Part
 from vmconcepts.diagram import Layer, LayerKind, Stack
 
 # The extensions of mkdocs.yml that shape code blocks, with the same settings.
@@ -331,9 +333,103 @@ class TestDocstrings:
         assert examples[0]["data-run-before"] == [["clear"], ["module", "vmconcepts.host"]]
         assert all("data-run-before" not in block for block in examples[1:])
         assert all(block["data-copy"] for block in examples)
+        assert page.count(f'class="{Part.BAR}"') == len(examples)
         signatures = re.findall(r'<div class="language-python doc-signature[^>]*>', page)
         assert signatures
         assert not [signature for signature in signatures if "data-run" in signature]
+
+
+class Outline(HTMLParser):
+    """A rendered page as the sequence of what matters around examples, and their buttons."""
+
+    def __init__(self, rendered: str) -> None:
+        super().__init__()
+        self.parts: list[str] = []  # code blocks, lists, paragraphs, controls, in page order
+        self.buttons: list[list[tuple[str | None, str | None]]] = []  # per Run bar
+        self.hidden: list[str] = []  # controls hidden at load
+        self.excluded: list[str] = []  # controls the search index leaves out
+        self.texts: list[str] = []  # the text of each button and note, in page order
+        self.in_words = False
+        self.feed(rendered)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Note the elements that matter here."""
+        attributes = dict(attrs)
+        name = attributes.get("class") or ""
+        if " highlight" in name:
+            self.parts.append("block" + (" (never)" if "data-run-never" in attributes else ""))
+        elif tag in {"ol", "p"} or name in set(Part):
+            self.parts.append(name or tag)
+            self.hidden += [name] if "hidden" in attributes else []
+            self.excluded += [name] if "data-search-exclude" in attributes else []
+            self.buttons += [[]] if name == Part.BAR else []
+        elif tag == "button":
+            control = attributes.get("data-run-control")
+            self.buttons[-1].append((control, attributes.get("aria-disabled")))
+        self.in_words = tag == "button" or name == "vmc-note"
+
+    def handle_endtag(self, _tag: str) -> None:
+        """A button or note ends here, if one was open."""
+        self.in_words = False
+
+    def handle_data(self, data: str) -> None:
+        """Keep the words of the buttons and notes."""
+        if self.in_words:
+            self.texts.append(data)
+
+
+CONTROLS = [Part.BAR, Part.PROGRESS, Part.LIVE]
+IDLE = [("run", "false"), ("edit", "false"), ("reset", "false"), ("stop", "true")]
+
+
+def outline(text: str) -> Outline:
+    """The outline of a page rendered as the site renders it."""
+    return Outline(converter().convert(text))
+
+
+class TestRunControls:
+    """Each runnable block is followed by its controls, written into the page."""
+
+    def test_controls_follow_the_block_idle_and_out_of_search(self):
+        """Run bar, progress line and output box come right after the block, as if nothing ran."""
+        page = outline("Text.\n\n```pycon\n>>> 1\n1\n```\n\nMore.\n")
+        assert page.parts == ["p", "block", *CONTROLS, "p"]
+        assert page.buttons == [IDLE]
+        assert page.texts == ["Run", "Edit", "Reset", "Stop"]
+        assert page.hidden == [Part.PROGRESS]
+        assert page.excluded == [Part.BAR]
+
+    def test_controls_go_after_the_annotation_list(self):
+        """The theme finds a block's notes in the <ol> right after it: the bar goes after that."""
+        page = outline("```pycon\n>>> x = 1  # (1)!\n```\n\n1.  A note.\n")
+        assert page.parts == ["block", "ol", *CONTROLS]
+
+    def test_a_list_after_a_block_without_markers_is_not_its_notes(self):
+        """Without markers in the code, a list after it is just a list, after the controls."""
+        page = outline("```pycon\n>>> x = (1)\n```\n\n1.  Step one.\n")
+        assert page.parts == ["block", *CONTROLS, "ol"]
+
+    def test_a_block_a_browser_cannot_run_says_why(self):
+        """Its Run button is unavailable from the start, and the bar gives the reason."""
+        page = outline(
+            '<!-- browser: skip "reads /sys" -->\n\n```console\n$ vmconcepts whereami\n```\n'
+        )
+        assert page.parts == ["block (never)", *CONTROLS]
+        assert page.buttons[0][0] == ("run", "true")
+        assert page.texts[-1] == "Not run in the browser: reads /sys"
+
+    def test_blocks_in_a_tab_and_an_admonition(self):
+        """Blocks nested in tabs and admonitions get their controls beside them."""
+        page = outline(
+            '=== "First"\n\n    ```pycon\n    >>> 1\n    1\n    ```\n\n    In the tab.\n\n'
+            "!!! note\n\n    ```python\n    x = 1\n    ```\n"
+        )
+        assert page.parts == ["block", *CONTROLS, "p", "admonition-title", "block", *CONTROLS]
+
+    def test_blocks_without_run_data_get_none(self):
+        """A block in another language, or a console block of other commands, has no controls."""
+        page = outline("```text\n>>> 1\n```\n\n```console\n$ ls\n```\n")
+        assert page.parts == ["block", "block"]
 
 
 class TestDiagramBoxes:

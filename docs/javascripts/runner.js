@@ -1,7 +1,9 @@
 // Run buttons for the site's Python examples. Python itself (Pyodide) lives in a Web Worker
-// that is created on the first Run, not before; this file only draws buttons and output.
-// The build marks each example with data-run-* attributes, and writes the names that the
-// page, the worker and its Python share (examples_pipeline/protocol.py) over the placeholder.
+// that is created on the first Run, not before; this file only wires up buttons and output.
+// The build marks each example with data-run-* attributes and writes its controls (Run bar,
+// progress line, output box) after it (examples_pipeline/markdown.py), and writes the names
+// that the page, the worker and its Python share (examples_pipeline/protocol.py) over the
+// placeholder.
 (() => {
   "use strict";
   const PROTOCOL = /*VMC_PROTOCOL*/ null;
@@ -9,7 +11,7 @@
     console.error("runner.js: the site was built without the runner's names; no Run buttons");
     return;
   }
-  const { Attribute, Message, RunMode, Stream } = PROTOCOL;
+  const { Attribute, Control, Message, Part, RunMode, Stream } = PROTOCOL;
   const workerURL = new URL("runner-worker.js", document.currentScript.src);
   let worker = null;
   let booted = null; // a promise: the worker's Python is ready
@@ -220,33 +222,18 @@
     block.wrap.hidden = true;
   }
 
-  function button(label, action) {
-    const node = make("button", "vmc-button", label);
-    node.type = "button";
-    node.addEventListener("click", () => {
-      if (node.getAttribute("aria-disabled") !== "true") action();
-    });
-    return node;
-  }
-
-  // The theme mounts a code block's annotations (its "# (1)!" markers) from the <ol> that
-  // follows the block, skipping only empty paragraphs. With content.lazy it does so when the
-  // block first scrolls into view, long after attach(): controls put between the two would
-  // leave the markers as text. So they go after the list, where the theme hides it anyway.
-  const ANNOTATION_MARKER = /\(\d+\)/;
-  function annotationList(element) {
-    let next = element.nextElementSibling;
-    while (next?.tagName === "P" && !next.children.length) next = next.nextElementSibling;
-    if (next?.tagName !== "OL") return null;
-    const mounted = element.querySelector(".md-annotation");
-    const markers = [...element.querySelectorAll("code :is(.c, .c1, .cm)")]
-      .some((comment) => ANNOTATION_MARKER.test(comment.textContent));
-    return mounted || markers ? next : null;
-  }
-
+  // Each example's controls follow it in page order, so the n-th of each part is its own.
   function attach() {
     if (busy || (worker && jobs.size)) stop();
-    const blocks = [...document.querySelectorAll(`article [${Attribute.RUN}]`)].map((element, index) => {
+    const all = (selector) => [...document.querySelectorAll(`article ${selector}`)];
+    const elements = all(`[${Attribute.RUN}]`);
+    const [bars, progresses, lives] = [Part.BAR, Part.PROGRESS, Part.LIVE].map((part) => all(`.${part}`));
+    if (![bars, progresses, lives].every((parts) => parts.length === elements.length)) {
+      console.error("runner.js: examples and their controls do not pair up; no Run buttons");
+      page = null;
+      return;
+    }
+    const blocks = elements.map((element, index) => {
       const read = (name) => element.getAttribute(name);
       const block = {
         element, index, editor: null, ran: false,
@@ -255,34 +242,27 @@
         before: JSON.parse(read(Attribute.BEFORE) || "[]"),
         skip: read(Attribute.SKIP), never: read(Attribute.NEVER),
       };
-      const bar = make("div", "vmc-bar");
-      block.runButton = button("Run", () => run(index));
-      block.stopButton = button("Stop", () => busy === block && stop());
-      bar.append(
-        block.runButton,
-        button("Edit", () => edit(block)),
-        button("Reset", () => reset(block)),
-        block.stopButton,
-      );
-      if (block.never) bar.append(make("span", "vmc-note", `Not run in the browser: ${block.never}`));
-      block.progress = make("div", "vmc-progress");
-      block.progress.hidden = true;
-      block.progress.bar = make("progress");
-      block.progress.label = make("span");
-      block.progress.append(block.progress.bar, block.progress.label);
-      block.wrap = make("div", "vmc-output");
-      block.wrap.hidden = true;
-      block.output = make("pre");
-      block.pictures = make("div", "vmc-pictures");
-      block.wrap.append(block.output, block.pictures);
-      const live = make("div", "vmc-live");
-      live.setAttribute("aria-live", "polite");
-      live.append(block.wrap);
-      (annotationList(element) ?? element).after(bar, block.progress, live);
+      const actions = {
+        [Control.RUN]: () => run(index),
+        [Control.EDIT]: () => edit(block),
+        [Control.RESET]: () => reset(block),
+        [Control.STOP]: () => busy === block && stop(),
+      };
+      for (const button of bars[index].querySelectorAll(`[${Attribute.CONTROL}]`)) {
+        button.addEventListener("click", () => {
+          if (button.getAttribute("aria-disabled") !== "true") actions[button.getAttribute(Attribute.CONTROL)]();
+        });
+      }
+      block.runButton = bars[index].querySelector(`[${Attribute.CONTROL}="${Control.RUN}"]`);
+      block.stopButton = bars[index].querySelector(`[${Attribute.CONTROL}="${Control.STOP}"]`);
+      block.progress = progresses[index];
+      [block.progress.bar, block.progress.label] = block.progress.children;
+      block.wrap = lives[index].firstElementChild;
+      [block.output, block.pictures] = block.wrap.children;
       return block;
     });
+    // The build wrote the controls as they are when nothing runs: no change to make here.
     page = { blocks, done: 0 };
-    setBusy(false);
     if (worker) send({ type: Message.RESET }).catch(() => {});
   }
 

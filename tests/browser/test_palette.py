@@ -32,6 +32,21 @@ new MutationObserver((records) => {
                     "data-md-color-primary", "data-md-color-accent"],
 });
 """
+# Every value given to <meta name="color-scheme">, and whether the page's body existed then.
+RECORD_SCHEME_WRITES = """
+window.schemeWrites = [];
+const content = Object.getOwnPropertyDescriptor(HTMLMetaElement.prototype, "content");
+Object.defineProperty(HTMLMetaElement.prototype, "content", {
+  ...content,
+  set(value) {
+    if (this.name === "color-scheme") window.schemeWrites.push([value, document.body !== null]);
+    content.set.call(this, value);
+  },
+});
+"""
+HEADER_SCHEME = (
+    """() => getComputedStyle(document.querySelector("[data-md-component=header]")).colorScheme"""
+)
 SWITCHING_ON = "data-md-color-switching="
 SWITCHING_OFF = "data-md-color-switching=null"
 # The switch's options, in the order of mkdocs.yml: follow the system, light, dark.
@@ -125,6 +140,29 @@ def test_the_browser_colours_follow_the_header(reader: Page, site_url: str):
                 && document.querySelector("meta[name=color-scheme]").content === header.colorScheme;
             }"""
         )
+
+
+@pytest.mark.parametrize(
+    ("system", "clicks", "expected"),
+    [("light", 0, "light"), ("dark", 0, "dark"), ("light", 2, "dark"), ("dark", 1, "light")],
+)
+def test_the_browser_colour_scheme_is_written_before_the_body(
+    page: Page, site_url: str, system: str, clicks: int, expected: str
+):
+    """On a first visit, and after a reload with a chosen palette, color-scheme is right at once.
+
+    Written once the body exists, it would make the browser restyle every element.
+    """
+    page.add_init_script(RECORD_SCHEME_WRITES)
+    page.emulate_media(color_scheme=system)  # type: ignore[arg-type]
+    open_page(page, site_url + PAGE)
+    for _ in range(clicks):
+        click_switch(page)
+    if clicks:
+        page.reload()
+    page.wait_for_function("document.querySelector('meta[name=theme-color]')?.content")
+    assert page.evaluate("window.schemeWrites") == [[expected, False]]
+    assert page.evaluate(HEADER_SCHEME) == expected
 
 
 def test_the_choice_is_kept(reader: Page, site_url: str):

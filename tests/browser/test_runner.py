@@ -29,7 +29,7 @@ from examples_pipeline.reader import Block, Example, Mode, read_file
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from playwright.sync_api import Browser, BrowserContext, Locator, Page, Request
+    from playwright.sync_api import Browser, BrowserContext, Locator, Page, Request, Route
 
 
 pytestmark = pytest.mark.browser
@@ -624,6 +624,38 @@ class TestFallbacks:
         tab.page.context.route("**/*.wasm", lambda route: route.abort())
         assert "Python could not start" in self.run_and_fail(tab)
         assert tab.errors == []
+
+
+class TestControlsInThePage:
+    """The build writes each example's controls into the page; runner.js only wires them up."""
+
+    def test_without_scripts_no_control_shows(self, browser: Browser, site_url: str):
+        """With JavaScript off the buttons could do nothing, so none is shown."""
+        context = browser.new_context(java_script_enabled=False)
+        page = context.new_page()
+        page.goto(site_url + url_of(first_page_with("pycon")))
+        controls = page.locator("article :is(.vmc-bar, .vmc-progress, .vmc-live)")
+        assert controls.count() > 0
+        assert [c for c in controls.all() if c.is_visible()] == []
+        context.close()
+
+    def test_controls_that_do_not_pair_up_wire_nothing(self, tab: Tab):
+        """A page whose bars do not match its examples one for one gets no working button."""
+        source = first_page_with("pycon")
+
+        def one_bar_fewer(route: Route) -> None:
+            body = route.fetch().text().replace('class="vmc-bar"', 'class="not-a-bar"', 1)
+            route.fulfill(body=body, content_type="text/html")
+
+        tab.page.route(tab.base + url_of(source), one_bar_fewer)
+        console: list[str] = []
+        tab.page.on("console", lambda message: console.append(message.text))
+        tab.open(url_of(source))
+        bar = tab.page.locator("article .vmc-bar").first
+        bar.get_by_role("button", name="Run").click()
+        tab.page.wait_for_timeout(500)
+        assert tab.runtime_requests() == []
+        assert any("do not pair up" in line for line in console), console
 
 
 def test_a_phone_sized_screen_fits_the_buttons_and_output(browser: Browser, site_url: str):
