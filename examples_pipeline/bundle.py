@@ -10,7 +10,7 @@ hooks/runner.py). It:
    the browser need not compile it;
 3. writes the runner's settings (file names, sizes, the worker's Python) into the worker and
    the names of examples_pipeline.protocol into both runner scripts, over their placeholders,
-   and minifies the scripts and the runner's stylesheet with esbuild: the page's share
+   and minifies the scripts and the stylesheets of our own with esbuild: a page's share
    counts against its first visit, and the sources keep their comments.
 
 Every failure is a `BundleError` whose message says what to do; the command prints it as
@@ -53,7 +53,14 @@ PLACEHOLDERS = {
 }
 # The minifier (npm package esbuild, pinned in package-lock.json) and what it minifies.
 ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
-MINIFIED = (RUNNER, WORKER, "stylesheets/runner.css")
+# Besides the runner: the site's own script and stylesheet, which every first visit loads.
+MINIFIED = (
+    RUNNER,
+    WORKER,
+    "javascripts/theme.js",
+    "stylesheets/runner.css",
+    "stylesheets/extra.css",
+)
 # Where the worker puts the archive in Pyodide's file system (the .pyc files name it).
 MOUNT = "/lib/vmconcepts.zip"
 # The worker's Python, written by the worker under PRELUDE_ROOT and imported as PRELUDE_MODULE.

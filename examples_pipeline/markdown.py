@@ -7,7 +7,7 @@
   their directives are read from the Markdown source by ``examples_pipeline.reader``, the
   reader the tests use, so the page and the tests cannot disagree.
 - After each such block (after its annotation list, if it has one) come its controls: the
-  Run bar, the progress line and the output box, which runner.js only wires up. Written
+  Run bar and the live region for its output, which runner.js wires up. Written
   into the page, they are laid out with it; inserted by the script at load, they made the
   browser restyle everything after them, on a phone 80 ms on a long page (README).
 - Every diagram drawn by ``vmconcepts.diagram`` gets a focusable scroll box.
@@ -253,43 +253,24 @@ class CodeBlockHTML(HTMLParser):
 ANNOTATION_MARKER = re.compile(r"\(\d+\)")
 
 
-def _element(tag: str, attributes: dict[str, str], text: str | None = None) -> ET.Element:
-    element = ET.Element(tag, attributes)
-    element.text = text
-    return element
-
-
 def run_controls(never: str | None) -> list[ET.Element]:
-    """The boxes after an example: Run bar, progress line (hidden), output box (empty).
+    """What follows an example: its Run bar, and the live region its output will go into.
 
     The buttons start as runner.js leaves them when nothing runs: Stop unavailable, and Run
     too where a browser cannot run the example. The bar is left out of the search index.
+    runner.js adds the progress line and the output box when a run needs them.
     """
-    bar = _element("div", {"class": Part.BAR, "data-search-exclude": ""})
+    bar = ET.Element("div", {"class": Part.BAR, "data-search-exclude": ""})
     for control in Control:
-        unavailable = control is Control.STOP or (control is Control.RUN and never is not None)
-        button = _element(
-            "button",
-            {
-                "type": "button",
-                "class": "vmc-button",
-                Attribute.CONTROL: control,
-                "aria-disabled": "true" if unavailable else "false",
-            },
-            control.value.capitalize(),
-        )
-        bar.append(button)
+        button = ET.SubElement(bar, "button", {"class": "vmc-button", Attribute.CONTROL: control})
+        if control is Control.STOP or (control is Control.RUN and never is not None):
+            button.set("aria-disabled", "true")
+        button.text = control.value.capitalize()
     if never is not None:
-        bar.append(_element("span", {"class": "vmc-note"}, f"Not run in the browser: {never}"))
-    progress = _element("div", {"class": Part.PROGRESS, "hidden": "hidden"})
-    progress.append(_element("progress", {}))
-    progress.append(_element("span", {}))
-    live = _element("div", {"class": Part.LIVE, "aria-live": "polite"})
-    output = _element("div", {"class": "vmc-output", "hidden": "hidden"})
-    output.append(_element("pre", {}))
-    output.append(_element("div", {"class": "vmc-pictures"}))
-    live.append(output)
-    return [bar, progress, live]
+        note = ET.SubElement(bar, "span", {"class": "vmc-note"})
+        note.text = f"Not run in the browser: {never}"
+    live = ET.Element("div", {"class": Part.LIVE, "aria-live": "polite"})
+    return [bar, live]
 
 
 class RunControls(Treeprocessor):  # type: ignore[misc]

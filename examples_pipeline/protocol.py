@@ -1,7 +1,7 @@
 """The names the page, the runner's worker and the worker's Python share, defined once.
 
 The build writes an example's run data into ``data-*`` attributes of its code block, and
-its controls (Run bar, progress line, output box) into the page after it; runner.js reads
+its controls (Run bar, live region for the output) into the page after it; runner.js reads
 the data, wires up the controls and sends jobs to the worker; the worker's Python runs the steps and
 the chunks, and the worker answers with messages. Every name on that path is here, and
 the build hands them to the JavaScript (``as_json``) instead of repeating them there.
@@ -55,7 +55,6 @@ class Part(StrEnum):
     """The classes of the boxes the build puts after each example, in page order."""
 
     BAR = "vmc-bar"  # the buttons, and why a browser cannot run the example
-    PROGRESS = "vmc-progress"  # Python's download, shown while it loads
     LIVE = "vmc-live"  # a live region around the output, so screen readers hear it
 
 

@@ -346,7 +346,6 @@ class Outline(HTMLParser):
         super().__init__()
         self.parts: list[str] = []  # code blocks, lists, paragraphs, controls, in page order
         self.buttons: list[list[tuple[str | None, str | None]]] = []  # per Run bar
-        self.hidden: list[str] = []  # controls hidden at load
         self.excluded: list[str] = []  # controls the search index leaves out
         self.texts: list[str] = []  # the text of each button and note, in page order
         self.in_words = False
@@ -360,7 +359,6 @@ class Outline(HTMLParser):
             self.parts.append("block" + (" (never)" if "data-run-never" in attributes else ""))
         elif tag in {"ol", "p"} or name in set(Part):
             self.parts.append(name or tag)
-            self.hidden += [name] if "hidden" in attributes else []
             self.excluded += [name] if "data-search-exclude" in attributes else []
             self.buttons += [[]] if name == Part.BAR else []
         elif tag == "button":
@@ -378,8 +376,8 @@ class Outline(HTMLParser):
             self.texts.append(data)
 
 
-CONTROLS = [Part.BAR, Part.PROGRESS, Part.LIVE]
-IDLE = [("run", "false"), ("edit", "false"), ("reset", "false"), ("stop", "true")]
+CONTROLS = [Part.BAR, Part.LIVE]
+IDLE = [("run", None), ("edit", None), ("reset", None), ("stop", "true")]
 
 
 def outline(text: str) -> Outline:
@@ -391,12 +389,11 @@ class TestRunControls:
     """Each runnable block is followed by its controls, written into the page."""
 
     def test_controls_follow_the_block_idle_and_out_of_search(self):
-        """Run bar, progress line and output box come right after the block, as if nothing ran."""
+        """The Run bar and the output's live region come right after the block, as if idle."""
         page = outline("Text.\n\n```pycon\n>>> 1\n1\n```\n\nMore.\n")
         assert page.parts == ["p", "block", *CONTROLS, "p"]
         assert page.buttons == [IDLE]
         assert page.texts == ["Run", "Edit", "Reset", "Stop"]
-        assert page.hidden == [Part.PROGRESS]
         assert page.excluded == [Part.BAR]
 
     def test_controls_go_after_the_annotation_list(self):

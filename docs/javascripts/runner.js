@@ -1,7 +1,7 @@
 // Run buttons for the site's Python examples. Python itself (Pyodide) lives in a Web Worker
 // that is created on the first Run, not before; this file only wires up buttons and output.
 // The build marks each example with data-run-* attributes and writes its controls (Run bar,
-// progress line, output box) after it (examples_pipeline/markdown.py), and writes the names
+// live region for the output) after it (examples_pipeline/markdown.py), and writes the names
 // that the page, the worker and its Python share (examples_pipeline/protocol.py) over the
 // placeholder.
 (() => {
@@ -76,7 +76,6 @@
   }
 
   function show(block, result) {
-    const out = block.output;
     const piece = make("span", result.hidden ? "vmc-hidden-step" : "vmc-chunk");
     if (!result.hidden) piece.dataset.index = result.index;
     for (const [stream, text] of result.parts) {
@@ -89,8 +88,7 @@
     }
     if (result.hidden && !result.exc) return;
     if (result.hidden) piece.prepend(make("span", "vmc-note-line", "A hidden set-up step failed:\n"));
-    block.wrap.hidden = false;
-    out.append(piece);
+    openOutput(block).output.append(piece);
     if (result.picture) block.pictures.append(picture(result.picture));
   }
 
@@ -107,15 +105,39 @@
     return figure;
   }
 
+  // The output box, made in the block's live region when a run first shows something.
+  function openOutput(block) {
+    if (!block.wrap) {
+      block.wrap = make("div", "vmc-output");
+      block.output = make("pre");
+      block.pictures = make("div", "vmc-pictures");
+      block.wrap.append(block.output, block.pictures);
+      block.live.append(block.wrap);
+    }
+    return block;
+  }
+
   function begin(block) {
+    openOutput(block);
     block.output.replaceChildren();
     block.pictures.replaceChildren();
-    block.wrap.hidden = false;
   }
 
   function say(block, text, className = "vmc-message") {
-    block.wrap.hidden = false;
-    block.output.append(make("span", className, text));
+    openOutput(block).output.append(make("span", className, text));
+  }
+
+  // The line that shows Python's download, made under the bar on the first Run.
+  function progressLine(block) {
+    if (!block.progress) {
+      block.progress = make("div", "vmc-progress");
+      block.progress.hidden = true; // until Python's first bytes come
+      block.progress.bar = make("progress");
+      block.progress.label = make("span");
+      block.progress.append(block.progress.bar, block.progress.label);
+      block.live.before(block.progress);
+    }
+    return block.progress;
   }
 
   async function execute(block, runCode) {
@@ -145,7 +167,7 @@
         if (typeof WebAssembly !== "object") throw new Error("this browser has no WebAssembly");
         startWorker();
       }
-      const progress = block.progress;
+      const progress = progressLine(block);
       onProgress = ({ loaded, total }) => {
         progress.hidden = false;
         progress.bar.max = total;
@@ -217,9 +239,8 @@
     block.editor?.remove();
     block.editor = null;
     block.element.hidden = false;
-    block.output.replaceChildren();
-    block.pictures.replaceChildren();
-    block.wrap.hidden = true;
+    block.wrap?.remove();
+    block.wrap = null;
   }
 
   // Each example's controls follow it in page order, so the n-th of each part is its own.
@@ -227,8 +248,8 @@
     if (busy || (worker && jobs.size)) stop();
     const all = (selector) => [...document.querySelectorAll(`article ${selector}`)];
     const elements = all(`[${Attribute.RUN}]`);
-    const [bars, progresses, lives] = [Part.BAR, Part.PROGRESS, Part.LIVE].map((part) => all(`.${part}`));
-    if (![bars, progresses, lives].every((parts) => parts.length === elements.length)) {
+    const [bars, lives] = [Part.BAR, Part.LIVE].map((part) => all(`.${part}`));
+    if (bars.length !== elements.length || lives.length !== elements.length) {
       console.error("runner.js: examples and their controls do not pair up; no Run buttons");
       page = null;
       return;
@@ -236,7 +257,7 @@
     const blocks = elements.map((element, index) => {
       const read = (name) => element.getAttribute(name);
       const block = {
-        element, index, editor: null, ran: false,
+        element, index, editor: null, ran: false, live: lives[index], progress: null, wrap: null,
         mode: read(Attribute.RUN),
         chunks: JSON.parse(read(Attribute.CODE)),
         before: JSON.parse(read(Attribute.BEFORE) || "[]"),
@@ -255,10 +276,6 @@
       }
       block.runButton = bars[index].querySelector(`[${Attribute.CONTROL}="${Control.RUN}"]`);
       block.stopButton = bars[index].querySelector(`[${Attribute.CONTROL}="${Control.STOP}"]`);
-      block.progress = progresses[index];
-      [block.progress.bar, block.progress.label] = block.progress.children;
-      block.wrap = lives[index].firstElementChild;
-      [block.output, block.pictures] = block.wrap.children;
       return block;
     });
     // The build wrote the controls as they are when nothing runs: no change to make here.
