@@ -237,7 +237,12 @@ def stack_source(data: dict[str, Any], maps: dict[str, SourceMap]) -> str | None
         return None
     top = stack[0]
     # Trace stacks count lines from 1; profiler frames (and source maps) from 0.
-    return frame_source({**top, "lineNumber": top["lineNumber"] - 1}, maps)
+    source = frame_source({**top, "lineNumber": top["lineNumber"] - 1}, maps)
+    if urlsplit(top["url"]).path in maps:
+        return source
+    # A script of our own, or one inline in the page: where in it.
+    function = top.get("functionName") or "top level"
+    return f"{source} line {top['lineNumber']} ({function})"
 
 
 def restyles(site: Path, page: str, chromium: str) -> None:
@@ -263,7 +268,8 @@ def restyles(site: Path, page: str, chromium: str) -> None:
         if name == "ParseAuthorStyleSheet" and causes:
             reparsed = data.get("styleSheetUrl", "?")
         elif name in INVALIDATIONS and (source := stack_source(data, maps)):
-            causes[source] += 1
+            reason = data.get("reason")
+            causes[f"{source}: {reason}" if reason else source] += 1
         elif name == "UpdateLayoutTree" and event.get("ph") == "X":
             ms = event.get("dur", 0) / 1000
             if ms >= RESTYLE_MS:
