@@ -9,7 +9,7 @@
 - After each such block (after its annotation list, if it has one) come its controls: the
   Run bar and the live region for its output, which runner.js wires up. Written
   into the page, they are laid out with it; inserted by the script at load, they made the
-  browser restyle everything after them, on a phone 80 ms on a long page (README).
+  browser restyle everything after them (95 ms on /reference/cloud/ at 4x CPU slowdown; README).
 - Every diagram drawn by ``vmconcepts.diagram`` gets a focusable scroll box.
 
 It is a Markdown extension, not a MkDocs hook, so it runs wherever the Markdown is
