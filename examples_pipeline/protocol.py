@@ -2,8 +2,8 @@
 
 The build writes an example's run data into ``data-*`` attributes of its code block, and
 its controls (Run bar, live region for the output) into the page after it; runner.js reads
-the data, wires up the controls and sends jobs to the worker; the worker's Python runs the steps and
-the chunks, and the worker answers with messages. Every name on that path is here, and
+the data, wires up the controls and sends jobs to the worker; the worker's Python runs the
+steps and the chunks, and the worker answers with messages. Every name on that path is here, and
 the build hands them to the JavaScript (``as_json``) instead of repeating them there.
 """
 

@@ -1,5 +1,5 @@
 // Run buttons for the site's Python examples. Python itself (Pyodide) lives in a Web Worker
-// that is created on the first Run, not before; this file only wires up buttons and output.
+// that is created on the first Run, not before; this file wires up buttons and shows output.
 // The build marks each example with data-run-* attributes and writes its controls (Run bar,
 // live region for the output) after it (examples_pipeline/markdown.py), and writes the names
 // that the page, the worker and its Python share (examples_pipeline/protocol.py) over the
