@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, ViewportSize
 from project import SITE_PAGES, page_paths
 from site_checks import (
     DESKTOP_WIDTH,
@@ -22,6 +22,7 @@ from site_checks import (
     open_page,
     search,
     settle,
+    side_bar_targets_too_small,
     tab_indicator_problems,
     use_palette,
 )
@@ -33,6 +34,10 @@ SCHEMES = {"light": "default", "dark": "slate"}
 WIDTHS = {"phone": PHONE_WIDTH, "desktop": DESKTOP_WIDTH}
 # A page with two rows of content-tab labels too long for a phone.
 LONG_TAB_LABELS = "why-vms/"
+# Pages whose left side bar lists a whole open section and whose right one scrolls.
+LONG_SIDE_BARS = ("reference/cloud/", "containers/")
+# Lighthouse's desktop window, where its audit first found a half-covered link.
+LIGHTHOUSE_DESKTOP = {"width": 1350, "height": 940}
 
 
 @pytest.fixture(params=WIDTHS)
@@ -90,6 +95,19 @@ def test_tab_indicator_marks_the_chosen_tab(window: Page, site_url: str, built_s
     assert problems == []
 
 
+@pytest.mark.parametrize(
+    "size",
+    [LIGHTHOUSE_DESKTOP, {"width": DESKTOP_WIDTH, "height": WINDOW_HEIGHT}],
+    ids=["1350x940", "1280x800"],
+)
+@pytest.mark.parametrize("path", LONG_SIDE_BARS)
+def test_no_side_bar_link_is_half_covered(page: Page, site_url: str, path: str, size: ViewportSize):
+    """However far a side bar is scrolled, each link in it is a whole target (axe target-size)."""
+    page.set_viewport_size(size)
+    open_page(page, site_url + path)
+    assert side_bar_targets_too_small(page) == []
+
+
 class TestGates:
     """Each check fails on a page broken on purpose."""
 
@@ -123,6 +141,13 @@ class TestGates:
         )
         found = [v for v in axe_violations(phone) if "scrollable-region-focusable" in v]
         assert any("tabbed-labels" in violation for violation in found), found
+
+    def test_a_link_half_under_a_side_bar_title_is_caught(self, page: Page, site_url: str):
+        """The theme's side-bar titles, kept at the top as it keeps them, cover a link."""
+        page.set_viewport_size(LIGHTHOUSE_DESKTOP)
+        open_page(page, site_url + LONG_SIDE_BARS[0])
+        page.add_style_tag(content=".md-nav__title { position: sticky !important; }")
+        assert any("target-size" in v for v in side_bar_targets_too_small(page))
 
     def test_an_indicator_away_from_the_chosen_tab_is_caught(self, phone: Page, site_url: str):
         """The theme's sliding indicator over labels wrapped onto two rows is reported."""
