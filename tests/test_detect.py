@@ -1181,11 +1181,15 @@ class TestPlatforms:
         monkeypatch.setattr(sys, "platform", "darwin")
         env = detect("/")
         assert "not Linux" in env.evidence[-1]
+        assert env.platform == "darwin"
+        assert "bare metal" not in env.summary
 
     def test_fake_root_gets_no_platform_warning(self, monkeypatch, tmp_path):
         """A fake machine is judged by its files alone, whatever runs the test."""
         monkeypatch.setattr(sys, "platform", "darwin")
-        assert not any("not Linux" in line for line in detect(tmp_path).evidence)
+        env = detect(tmp_path)
+        assert not any("not Linux" in line for line in env.evidence)
+        assert env.platform is None
 
 
 # ---------------------------------------------------------------------------------------------

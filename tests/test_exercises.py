@@ -91,8 +91,8 @@ Exercise 'vm-fit', seed 7: which VMs fit on this host, and which is refused firs
 A laptop 'macbook' has 8 hardware threads, 16 GiB of memory and 1 TiB of disk. It runs
 macOS and has Parallels Desktop for Mac installed with the policy
 Overcommit(vcpu_ratio=2, memory_ratio=1): it hands out up to 16 vCPUs to running VMs and
-promises no more memory than it has. (That is a cautious operator's choice: by default
-real hypervisors promise more.)
+promises no more memory than it has. (That is a cautious operator's choice: KVM and
+ESXi, as shipped, promise more.)
 
 These VMs are created and started one after another. When the host refuses to start one,
 that VM stays off and the next one is tried.

@@ -13,6 +13,7 @@ Examples:
       "vm": null,
       "container": null,
       "sandbox": null,
+      "platform": null,
       "summary": "No virtual machine or container found: as far as these files tell, this is bare metal.",
       "evidence": [
     ...
@@ -71,6 +72,7 @@ def _whereami(args: argparse.Namespace) -> int:
             "vm": env.vm,
             "container": env.container,
             "sandbox": env.sandbox,
+            "platform": env.platform,
             "summary": env.summary,
             "evidence": list(env.evidence),
         }

@@ -169,6 +169,8 @@ class Environment:
         container: systemd's identifier of the container (see `CONTAINER_NAMES`), or None.
         evidence: One plain sentence per file read, saying what it showed, in reading order.
         sandbox: ``"webassembly"`` when the machine could not be seen at all, else None.
+        platform: ``sys.platform`` when this machine, not a fake one, was asked about and it
+            is not Linux (the files read are Linux's, so finding none proves nothing), else None.
 
     Examples:
         >>> env = Environment(vm="kvm", container="docker")
@@ -184,11 +186,13 @@ class Environment:
     container: str | None
     evidence: tuple[str, ...] = ()
     sandbox: str | None = None
+    platform: str | None = None
 
     def __repr__(self) -> str:
-        """Show the two answers (and the sandbox, if any); the evidence is in ``evidence``."""
+        """Show the answers, with the sandbox and the platform when set; not the evidence."""
         sandbox = f", sandbox={self.sandbox!r}" if self.sandbox else ""
-        return f"Environment(vm={self.vm!r}, container={self.container!r}{sandbox})"
+        platform = f", platform={self.platform!r}" if self.platform else ""
+        return f"Environment(vm={self.vm!r}, container={self.container!r}{sandbox}{platform})"
 
     @property
     def summary(self) -> str:
@@ -199,6 +203,8 @@ class Environment:
             'You are in a KVM virtual machine, not in a container.'
             >>> Environment(vm=None, container="lxc").summary
             'You are in an LXC container, with no virtual machine found below it.'
+            >>> print(Environment(vm=None, container=None, platform="darwin").summary)
+            Nothing to tell: the files read are Linux's, and this is not Linux (sys.platform is 'darwin'). Run it inside a Linux VM, WSL 2 or a container to see where that runs.
         """
         if self.sandbox == "webassembly":
             return (
@@ -217,6 +223,12 @@ class Environment:
             return f"You are in {box}, with no virtual machine found below it."
         if vm:
             return f"You are in {vm}, not in a container."
+        if self.platform:
+            return (
+                "Nothing to tell: the files read are Linux's, and this is not Linux"
+                f" (sys.platform is {self.platform!r}). Run it inside a Linux VM, WSL 2 or a"
+                " container to see where that runs."
+            )
         return (
             "No virtual machine or container found: as far as these files tell, this is bare metal."
         )
@@ -846,9 +858,11 @@ def detect(root: str | os.PathLike[str] = "/", cpuid_signature: str | None = Non
     m = _Machine(Path(root))
     container = _detect_container(m)
     vm = _detect_vm(m, cpuid_signature)
+    platform = None
     if real_root and not sys.platform.startswith("linux"):
+        platform = sys.platform
         m.note(
             f"sys.platform is {sys.platform!r}, not Linux: these files are Linux's,"
             " so finding none of them proves nothing here."
         )
-    return Environment(vm=vm, container=container, evidence=tuple(m.evidence))
+    return Environment(vm=vm, container=container, evidence=tuple(m.evidence), platform=platform)

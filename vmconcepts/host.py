@@ -11,7 +11,7 @@ The rules, in the order a VM meets them:
   (only QEMU does, in the catalogue);
 - starting it promises it its vCPUs and memory, and stopping it takes the promise back;
   the host's `Overcommit` policy says how much it may promise beyond its hardware (by
-  default no limit, as real hypervisors);
+  default no limit, as KVM and ESXi);
 - what a promise costs shows when guests use it: `Host.pressure` tells which guests had
   memory taken back and how crowded the CPUs are.
 
@@ -293,7 +293,7 @@ class Host:
             >>> host.create_vm("win10", "Windows 10", Resources(2, "8 GiB", "64 GiB"))
             Traceback (most recent call last):
             ...
-            vmconcepts.errors.IncompatibleArchitectureError: Windows 10 is built for x86_64 only (as a guest you can install), but laptop 'macbook' has an arm64 CPU, and VMware Fusion runs guests natively on the host's CPU: it does not emulate another. What works: Windows 11 (it has an arm64 build); Windows 10 on an x86_64 machine (for a Mac, an Intel Mac); or an emulator such as QEMU, which translates every instruction and so runs it slower.
+            vmconcepts.errors.IncompatibleArchitectureError: Windows 10 is built for x86_64 only (as a guest you can install), but laptop 'macbook' has an arm64 CPU, and VMware Fusion supports only guests built for the host's CPU, which it runs natively. What works: Windows 11 (it has an arm64 build); Windows 10 on an x86_64 machine (for a Mac, an Intel Mac); or an emulator such as QEMU, which translates every instruction and so runs it slower.
         """
         if not isinstance(name, str) or not name.strip():
             msg = f"a VM needs a name such as 'win10', not {name!r}"
@@ -363,8 +363,8 @@ class Host:
         works = [*instead[:1], f"{guest_os} on an {target} machine{mac}"]
         return (
             f"{guest_os} is built for {built}{only} (as a guest you can install), but {where} has an {native} CPU, and"
-            f" {self.hypervisor} runs guests natively on the host's CPU: it does not emulate"
-            f" another. What works: {'; '.join(works)}; or an emulator such as QEMU, which"
+            f" {self.hypervisor} supports only guests built for the host's CPU, which it runs"
+            f" natively. What works: {'; '.join(works)}; or an emulator such as QEMU, which"
             " translates every instruction and so runs it slower."
         )
 

@@ -189,7 +189,7 @@ class Hypervisor:
         Args:
             machine: Where to install it.
             overcommit: How much the host may promise its VMs beyond its hardware; by
-                default no limit, as real hypervisors (see `Overcommit`).
+                default no limit, as KVM and ESXi (see `Overcommit`).
 
         Raises:
             WrongLayerError: A type 2 hypervisor on bare metal, or a type 1 on an OS.

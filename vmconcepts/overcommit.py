@@ -1,13 +1,13 @@
 """Overcommit: a host promising its VMs more than its hardware has, and what that costs.
 
-Real hypervisors overcommit by default. KVM maps a guest's memory as ordinary memory of the
-QEMU process, allocated only when the guest first touches it, and KSM can merge identical
-pages (kernel Documentation/admin-guide/mm/ksm.rst); ESXi reclaims memory from its VMs by
-ballooning, compression and swapping (VMware, "Understanding Memory Resource Management in
-VMware vSphere 5.0", 2011); vCPUs are threads that the host schedules, with no cap of one
-per hardware thread. Firecracker's design lets microVMs "oversubscribe host CPU and memory"
-(docs/design.md). Refusing to promise more than the hardware has is a choice a cautious
-operator makes: `Overcommit.strict`.
+KVM and ESXi overcommit as shipped. KVM maps a guest's memory as ordinary
+memory of the QEMU process, allocated only when the guest first touches it, and KSM can
+merge identical pages (kernel Documentation/admin-guide/mm/ksm.rst); ESXi reclaims memory
+from its VMs by ballooning, compression and swapping (VMware, "Understanding Memory
+Resource Management in VMware vSphere 5.0", 2011); vCPUs are threads that the host
+schedules, with no cap of one per hardware thread. Firecracker's design lets microVMs
+"oversubscribe host CPU and memory" (docs/design.md). Refusing to promise more than the
+hardware has is a choice a cautious operator makes: `Overcommit.strict`.
 
 Promises are free until the guests use them. When the guests use more memory than the host
 has, the host must take some back (ballooning or swapping) and the guests it takes from

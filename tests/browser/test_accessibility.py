@@ -34,7 +34,7 @@ SCHEMES = {"light": "default", "dark": "slate"}
 WIDTHS = {"phone": PHONE_WIDTH, "desktop": DESKTOP_WIDTH}
 # A page with two rows of content-tab labels too long for a phone.
 LONG_TAB_LABELS = "why-vms/"
-# Pages whose left side bar lists a whole open section and whose right one scrolls.
+# Pages with side bars that scroll: the reference section's pages, a long guide page's headings.
 LONG_SIDE_BARS = ("reference/cloud/", "containers/")
 # Lighthouse's desktop window, where its audit first found a half-covered link.
 LIGHTHOUSE_DESKTOP = {"width": 1350, "height": 940}

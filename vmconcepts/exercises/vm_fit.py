@@ -88,7 +88,7 @@ class VMFitExercise(Exercise[tuple[str, ...]]):
     """Which VMs are running after each is started in turn, on a host with a cautious policy?
 
     The host promises no more memory than it has, and at most 1 or 2 vCPUs per hardware
-    thread: a cautious operator's `Overcommit` policy, not the default of real hypervisors.
+    thread: a cautious operator's `Overcommit` policy, not what KVM or ESXi do as shipped.
 
     The answer is the names of the running VMs (a set, list or tuple of names; the
     solution gives them in start order). The solution also names the first VM the host
@@ -181,8 +181,8 @@ class VMFitExercise(Exercise[tuple[str, ...]]):
             f" {self.hypervisor} installed with the policy Overcommit(vcpu_ratio="
             f"{self.vcpu_ratio}, memory_ratio=1): it hands out up to"
             f" {self.vcpu_ratio * hardware.vcpus} vCPUs to running VMs and promises no more"
-            " memory than it has. (That is a cautious operator's choice: by default real"
-            " hypervisors promise more.)"
+            " memory than it has. (That is a cautious operator's choice: KVM and ESXi, as"
+            " shipped, promise more.)"
         )
         order = (
             "These VMs are created and started one after another. When the host refuses to"
