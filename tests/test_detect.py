@@ -1184,6 +1184,15 @@ class TestPlatforms:
         assert env.platform == "darwin"
         assert "bare metal" not in env.summary
 
+    def test_not_linux_and_nothing_found_is_not_bare_metal(self, monkeypatch):
+        """No Linux file found on Windows: nothing can be told, which is not bare metal."""
+        monkeypatch.setattr(sys, "platform", "win32")
+        monkeypatch.setattr(detect_module, "_detect_container", lambda _machine: None)
+        monkeypatch.setattr(detect_module, "_detect_vm", lambda _machine, _cpuid: None)
+        env = detect("/")
+        assert env.summary.startswith("Nothing to tell: the files read are Linux's")
+        assert "'win32'" in env.summary
+
     def test_fake_root_gets_no_platform_warning(self, monkeypatch, tmp_path):
         """A fake machine is judged by its files alone, whatever runs the test."""
         monkeypatch.setattr(sys, "platform", "darwin")
