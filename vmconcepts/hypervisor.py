@@ -342,9 +342,10 @@ _CATALOGUE = (
         "on a host OS",
         (),
         'Its manual calls it a hosted ("type 2") hypervisor, one that needs an existing OS.'
-        " Since version 7.1 (2024) it also runs on Apple silicon Macs, with Arm Linux and BSD"
-        " guests.",
-        "Oracle VM VirtualBox User Manual; VirtualBox Changelog-7.1",
+        " Since version 7.1 (2024) it also runs on Apple silicon Macs, at first with Arm Linux"
+        " and BSD guests (VirtualBox Changelog-7.1); version 7.2 (2025) added Windows 11 on"
+        " Arm, at first without 3D acceleration (VirtualBox issue 46).",
+        "Oracle VM VirtualBox User Manual",
     ),
     Hypervisor(
         "Parallels Desktop for Mac",
