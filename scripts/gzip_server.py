@@ -14,6 +14,8 @@ import argparse
 import contextlib
 import functools
 import gzip
+import socket
+import sys
 import threading
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -93,6 +95,18 @@ class _Body:
         """Nothing to release."""
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A threading HTTP server that lets a browser hang up mid-answer without a traceback."""
+
+    def handle_error(
+        self, request: socket.socket | tuple[bytes, socket.socket], client_address: object
+    ) -> None:
+        """Ignore a client that closed its connection (a page closed while it loaded)."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 class GzipServer:
     """Serves a directory with gzip on 127.0.0.1, in a background thread.
 
@@ -104,7 +118,7 @@ class GzipServer:
 
     def __init__(self, directory: Path, port: int = 0) -> None:
         handler = functools.partial(self.handler_class, directory=str(directory))
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.httpd = _QuietServer(("127.0.0.1", port), handler)
         self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 

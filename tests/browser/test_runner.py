@@ -13,10 +13,7 @@ import functools
 import gzip
 import json
 import os
-import threading
 import urllib.request
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +27,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from playwright.sync_api import Browser, BrowserContext, Locator, Page, Request, Route
+
+    from conftest import StaticServer
 
 
 pytestmark = pytest.mark.browser
@@ -183,26 +182,6 @@ def reader_tab(reader: BrowserContext, site_url: str) -> Iterator[Tab]:
     page = reader.new_page()
     yield Tab(page, site_url)
     page.close()
-
-
-@contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve a directory on 127.0.0.1 in a thread; yield its origin."""
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
-            """Stay quiet."""
-
-    httpd = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory))
-    )
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 Expected = list[Example] | None
@@ -467,8 +446,14 @@ class TestLoading:
 
 # Clicks a block's Run and times, inside the page: Python ready, first output, run done.
 TIME_A_RUN = """async el => {
-  const bar = el.nextElementSibling;
-  const live = bar.nextElementSibling.nextElementSibling;
+  // The block's own controls: the first of each kind after it, as Tab.bar and Tab.output find them.
+  const after = (kind) => {
+    for (let next = el.nextElementSibling; next; next = next.nextElementSibling) {
+      if (next.classList.contains(kind)) return next;
+    }
+  };
+  const bar = after("vmc-bar");
+  const live = after("vmc-live");
   const t = {};
   document.addEventListener("vmc:ready", e => { t.ready = performance.now(); t.worker = e.detail; },
     { once: true });
@@ -493,7 +478,9 @@ TIME_A_RUN = """async el => {
 @pytest.mark.skipif(
     not os.environ.get("VMC_BENCH"), reason="benchmark: set VMC_BENCH=1 to print the figures"
 )
-def test_benchmark(browser: Browser, built_site: Path, tmp_path: Path):
+def test_benchmark(
+    browser: Browser, built_site: Path, tmp_path: Path, static_server: type[StaticServer]
+):
     """Print cold start, warm run and bytes for the first run, and the bare Pyodide load time."""
     (folder,) = (built_site / "assets/pyodide").iterdir()
     (tmp_path / "site").symlink_to(built_site, target_is_directory=True)
@@ -516,7 +503,8 @@ def test_benchmark(browser: Browser, built_site: Path, tmp_path: Path):
         "</script>\n"
     )
     figures: dict[str, float] = {}
-    with serve(tmp_path) as origin:
+    with static_server(tmp_path) as server:
+        origin = server.origin
         context = browser.new_context()
         page = context.new_page()
         page.goto(origin + "/bare/")
