@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -158,7 +159,9 @@ def compile_for_pyodide(
     if not cached.is_file():
         node = find_node()
         cache.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(".partial")
+        # Each process writes its own file, then renames it into place: two bundles at
+        # once (two test workers, a build beside `make serve`) leave one whole archive.
+        partial = cached.with_suffix(f".{os.getpid()}.{threading.get_ident()}.partial")
         env = {
             "PATH": os.environ.get("PATH", ""),
             "PYODIDE": str(package),
@@ -174,6 +177,7 @@ def compile_for_pyodide(
             env=env,
         )
         if done.returncode != 0 or not partial.is_file():
+            partial.unlink(missing_ok=True)
             msg = f"Pyodide could not compile vmconcepts to bytecode:\n{done.stderr[-2000:]}"
             raise BundleError(msg)
         partial.replace(cached)

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -263,3 +264,42 @@ def test_the_command_without_a_site_is_a_usage_error():
     done = bundle_command()
     assert done.returncode == 2
     assert "SITE_DIR" in done.stderr
+
+
+# A stand-in for Node.js compiling the library: it writes its output at once, then takes
+# its time; the second one started takes longer, so it is still running when the first
+# has put its archive in the cache.
+SLOW_NODE = """#!/bin/sh
+echo "compiled $WHEEL" > "$OUTPUT"
+if mkdir "$PYODIDE/first" 2>/dev/null; then sleep 0.5; else sleep 1.5; fi
+"""
+
+
+def test_two_bundles_compiling_at_once_both_succeed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Two bundles compiling a changed library into one cache at once both get it.
+
+    It happens when two test workers bundle, or a build runs beside `make serve`.
+    """
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "node").write_text(SLOW_NODE)
+    (bin_dir / "node").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    wheel = tmp_path / "vmconcepts-0.1.0-py3-none-any.whl"
+    wheel.write_bytes(b"a wheel")
+    cache, package = tmp_path / "cache", tmp_path / "pyodide"
+    package.mkdir()
+    outputs = [tmp_path / "a", tmp_path / "b"]
+    for output in outputs:
+        output.mkdir()
+
+    def compile_into(output: Path) -> Path:
+        return bundle.compile_for_pyodide(wheel, "0.0", output, package=package, cache=cache)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first, second = pool.map(compile_into, outputs)
+    assert first.read_text() == second.read_text() == f"compiled {wheel}\n"
+    (cached,) = cache.iterdir()  # the archive, and no half-written file left behind
+    assert cached.name.endswith(first.name)
