@@ -5,6 +5,7 @@ import pytest
 from vmconcepts.diagram import LayerKind
 from vmconcepts.errors import (
     IncompatibleArchitectureError,
+    IncompatibleKernelError,
     InvalidValueError,
     NotEnoughResourcesError,
     UnknownProductError,
@@ -156,14 +157,61 @@ class TestArchitecture:
             host.create_vm("u", "Ubuntu 24.04", Resources(1, "1 GiB"), architecture="x86_64")
 
     def test_a_hypervisor_refuses_a_cpu_it_does_not_run_on(self):
-        """VMware Workstation runs on x86_64 only; the message lists what runs on arm64."""
+        """VMware Workstation runs on x86_64 only; the message lists what runs on this PC."""
         arm_pc = Machine(
             "arm-pc", "laptop", Resources(8, "16 GiB"), os="Windows 11", architecture="arm64"
         )
         with pytest.raises(
-            IncompatibleArchitectureError, match=r"On arm64 you could use: .*Hyper-V"
+            IncompatibleArchitectureError,
+            match=r"you could use: Microsoft Hyper-V, Oracle VirtualBox, QEMU$",
         ):
             Hypervisor.named("Workstation").install_on(arm_pc)
+
+    def test_the_alternatives_fit_the_cpu_and_the_os_together(self):
+        """On an Apple silicon Mac, only Mac products that run on arm64, and QEMU, are offered."""
+        with pytest.raises(IncompatibleArchitectureError) as refused:
+            Hypervisor.named("Workstation").install_on(ARM_MAC)
+        offered = str(refused.value).split("you could use: ")[1].split(", ")
+        assert offered == [h.name for h in Hypervisor.catalogue() if h.fits(ARM_MAC)]
+        assert "Microsoft Hyper-V" not in offered
+        assert "KVM" not in offered
+        assert "Parallels Desktop for Mac" in offered
+
+
+class TestGuestSupport:
+    """A hypervisor boots only the guests it supports; macOS is a guest only on a Mac."""
+
+    def test_virtualization_framework_boots_macos_and_linux_only(self):
+        """Apple's framework refuses Windows 11 and names the Mac products that boot it."""
+        host = Hypervisor.named("Virtualization.framework").install_on(ARM_MAC)
+        host.create_vm("linux", "Ubuntu 24.04", Resources(1, "2 GiB"))
+        host.create_vm("mac", "macOS", Resources(2, "4 GiB"))
+        with pytest.raises(IncompatibleKernelError, match="boots only darwin and linux") as no:
+            host.create_vm("win", "Windows 11", Resources(2, "4 GiB"))
+        assert "Parallels Desktop for Mac" in str(no.value)
+        assert "Apple Virtualization.framework, " not in str(no.value)
+        assert [vm.name for vm in host.vms] == ["linux", "mac"]
+
+    def test_macos_is_refused_as_a_guest_off_a_mac(self):
+        """On Windows, Hyper-V does not get a macOS guest: Apple's licence is cited."""
+        pc = Machine("pc", "desktop", Resources(8, "16 GiB"), os="Windows 11")
+        host = Hypervisor.named("Hyper-V").install_on(pc)
+        with pytest.raises(IncompatibleKernelError, match=r"licence, section 2B\(iii\)"):
+            host.create_vm("mac", "macOS", Resources(2, "4 GiB"))
+        assert host.vms == ()
+
+    def test_macos_is_refused_on_bare_metal(self):
+        """A type 1 hypervisor on a server with no OS is not a Mac running macOS."""
+        host = Hypervisor.named("ESXi").install_on(
+            Machine("rack", "server", Resources(8, "16 GiB"))
+        )
+        with pytest.raises(IncompatibleKernelError, match="server 'rack' has no OS"):
+            host.create_vm("mac", "macOS", Resources(2, "4 GiB"))
+
+    def test_macos_on_a_mac_is_a_guest_like_any_other(self):
+        """Parallels on a Mac runs a macOS guest."""
+        host = Hypervisor.named("Parallels").install_on(ARM_MAC)
+        assert host.create_vm("mac", "macOS", Resources(2, "4 GiB")).guest_os.name == "macOS"
 
 
 class TestSharing:

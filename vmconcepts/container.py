@@ -456,7 +456,7 @@ class ContainerEngine:
         Examples:
             >>> from vmconcepts.infrastructure import Machine
             >>> from vmconcepts.resources import Resources
-            >>> mac = Machine("mac", "laptop", Resources(8, "16 GiB"), os="macOS")
+            >>> mac = Machine("mac", "laptop", Resources(8, "16 GiB"), os="macOS", architecture="arm64")
             >>> ContainerEngine(mac).run(Image("nginx"), "web")
             Traceback (most recent call last):
             ...

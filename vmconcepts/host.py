@@ -7,6 +7,9 @@ The rules, in the order a VM meets them:
   larger guest, and the cost would show only when it touched more than the host has);
 - its disk is thin by default, so it takes host disk only as the guest writes (a thick disk
   takes all of it at once);
+- the hypervisor must boot the guest's OS: Apple's Virtualization.framework boots only macOS
+  and Linux, and macOS is a guest only on a Mac that runs macOS, as Apple's licence allows
+  (see `Hypervisor.check_guest`; the model checks nothing more about guest support);
 - the guest must be built for the host's CPU architecture, unless the hypervisor emulates
   (only QEMU does, in the catalogue);
 - starting it promises it its vCPUs and memory, and stopping it takes the promise back;
@@ -278,9 +281,12 @@ class Host:
 
         Raises:
             InvalidValueError: The name is taken or empty, or an argument is not usable.
+            IncompatibleKernelError: The hypervisor does not boot this guest OS here (see
+                `Hypervisor.check_guest`); the message says which products would.
             IncompatibleArchitectureError: The guest is not built for the host's CPU and the
                 hypervisor does not emulate; the message says what works instead.
-            NotEnoughResourcesError: The VM could never run here, or a thick disk does not fit.
+            NotEnoughResourcesError: The VM asks for more vCPUs or memory than the host has in
+                all (the library's simplification, see above), or a thick disk does not fit.
 
         Examples:
             >>> from vmconcepts import Hypervisor, Machine, Resources
@@ -312,6 +318,7 @@ class Host:
         if disk not in ("thin", "thick"):
             msg = f"a virtual disk is 'thin' or 'thick', not {disk!r}"
             raise InvalidValueError(msg)
+        self.hypervisor.check_guest(guest_os, self.machine)
         guest_cpu = self._guest_architecture(guest_os, architecture)
         self._check_fits_at_all(name, resources, disk)
         vm = VirtualMachine(
@@ -444,7 +451,7 @@ class Host:
 
         Examples:
             >>> from vmconcepts import Hypervisor, Machine, Resources
-            >>> mac = Machine("macbook", "laptop", Resources(8, "16 GiB", "512 GiB"), os="macOS")
+            >>> mac = Machine("macbook", "laptop", Resources(8, "16 GiB", "512 GiB"), os="macOS", architecture="x86_64")  # an Intel Mac: Windows 10 is built for x86_64 only
             >>> host = Hypervisor.named("VirtualBox").install_on(mac)
             >>> _ = host.create_vm("win10", "Windows 10", Resources(2, "4 GiB", "64 GiB"))
             >>> _ = host.create_vm("web", "Ubuntu 24.04", Resources(2, "4 GiB", "32 GiB"))

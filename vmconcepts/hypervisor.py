@@ -35,6 +35,7 @@ from vmconcepts.errors import (
 if TYPE_CHECKING:
     from vmconcepts.host import Host
     from vmconcepts.infrastructure import Machine
+    from vmconcepts.operating_system import OperatingSystem
     from vmconcepts.overcommit import Overcommit
 
 __all__ = ["Hypervisor"]
@@ -66,6 +67,9 @@ class Hypervisor:
         host_architectures: The CPU architectures it runs on.
         emulates: True when it can run a guest built for another architecture by translating
             its instructions (QEMU's TCG); such a guest runs, but slower.
+        guest_kernels: The kernel families of the guests it boots; empty means any. Beyond
+            this and the rule for macOS guests (see `check_guest`), the model does not
+            check which guest OS a product supports.
 
     Examples:
         >>> esxi = Hypervisor.named("ESXi")
@@ -88,6 +92,7 @@ class Hypervisor:
     how_to_install: str = ""
     host_architectures: tuple[Architecture, ...] = ARCHITECTURES
     emulates: bool = False
+    guest_kernels: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         """Show the name, vendor and classification; `describe` shows the rest."""
@@ -141,15 +146,13 @@ class Hypervisor:
             >>> Hypervisor.named("Parallels Desktop").check_machine(pc)
             Traceback (most recent call last):
             ...
-            vmconcepts.errors.IncompatibleKernelError: Parallels Desktop for Mac needs a host OS with a darwin kernel, but desktop 'pc' runs Windows 11 (windows kernel). On Windows 11 you could use: Microsoft Hyper-V, VMware Workstation, Oracle VirtualBox, QEMU
+            vmconcepts.errors.IncompatibleKernelError: Parallels Desktop for Mac needs a host OS with a darwin kernel, but desktop 'pc' runs Windows 11 (windows kernel). On desktop 'pc' you could use: Microsoft Hyper-V, VMware Workstation, Oracle VirtualBox, QEMU
         """
         where = f"{machine.kind} {machine.name!r}"
         if machine.architecture not in self.host_architectures:
-            fits = [h.name for h in _CATALOGUE if machine.architecture in h.host_architectures]
             msg = (
                 f"{self.name} runs on {' or '.join(self.host_architectures)} processors, but"
-                f" {where} has an {machine.architecture} CPU. On {machine.architecture} you"
-                f" could use: {', '.join(fits)}"
+                f" {where} has an {machine.architecture} CPU. {_alternatives(machine)}"
             )
             raise IncompatibleArchitectureError(msg)
         what = a_or_an(self.classification)
@@ -162,15 +165,73 @@ class Hypervisor:
             return
         if machine.os is None:
             raise WrongLayerError(self.name, what, where, None, fix)
-        family = machine.os.family
-        if self.host_kernels and family not in self.host_kernels:
-            fits = [
-                h.name for h in _CATALOGUE if h.installs != "on the hardware" and h.runs_on(family)
-            ]
+        if not self.runs_on(machine.os.family):
             msg = (
                 f"{self.name} needs a host OS with a {' or '.join(self.host_kernels)} kernel,"
-                f" but {where} runs {machine.os} ({family} kernel)."
-                f" On {machine.os} you could use: {', '.join(fits)}"
+                f" but {where} runs {machine.os} ({machine.os.family} kernel)."
+                f" {_alternatives(machine)}"
+            )
+            raise IncompatibleKernelError(msg)
+
+    def fits(self, machine: Machine) -> bool:
+        """Say whether this hypervisor can be installed on ``machine``: its CPU, layer and OS.
+
+        Examples:
+            >>> from vmconcepts.infrastructure import Machine
+            >>> from vmconcepts.resources import Resources
+            >>> m_mac = Machine("m-mac", "laptop", Resources(8, "16 GiB"), os="macOS", architecture="arm64")
+            >>> [h.name for h in Hypervisor.catalogue() if h.fits(m_mac)]
+            ['VMware Fusion', 'Oracle VirtualBox', 'Parallels Desktop for Mac', 'Apple Virtualization.framework', 'QEMU']
+        """
+        if machine.architecture not in self.host_architectures:
+            return False
+        if self.installs == "on the hardware":
+            return machine.os is None
+        return machine.os is not None and self.runs_on(machine.os.family)
+
+    def check_guest(self, guest: OperatingSystem, machine: Machine) -> None:
+        """Refuse a guest OS this hypervisor does not boot on ``machine``, and say why.
+
+        Two rules: a product that boots only some kernel families (Apple's
+        Virtualization.framework: macOS and Linux) refuses the others, and macOS runs as a
+        guest only on a Mac that already runs macOS, as Apple's licence allows (macOS
+        Software License Agreement, section 2B(iii)).
+
+        Raises:
+            IncompatibleKernelError: The guest is not one it boots there; the message names
+                the products on this machine that would.
+
+        Examples:
+            >>> from vmconcepts.infrastructure import Machine
+            >>> from vmconcepts.operating_system import OperatingSystem
+            >>> from vmconcepts.resources import Resources
+            >>> m_mac = Machine("m-mac", "laptop", Resources(8, "16 GiB"), os="macOS", architecture="arm64")
+            >>> apple = Hypervisor.named("Virtualization.framework")
+            >>> apple.check_guest(OperatingSystem.named("Ubuntu 24.04"), m_mac)
+            >>> apple.check_guest(OperatingSystem.named("Windows 11"), m_mac)
+            Traceback (most recent call last):
+            ...
+            vmconcepts.errors.IncompatibleKernelError: Apple Virtualization.framework boots only darwin and linux guests, not Windows 11 (windows kernel). On laptop 'm-mac', these boot it: VMware Fusion, Oracle VirtualBox, Parallels Desktop for Mac, QEMU
+        """
+        where = f"{machine.kind} {machine.name!r}"
+        if self.guest_kernels and guest.family not in self.guest_kernels:
+            others = [
+                entry.name
+                for entry in _CATALOGUE
+                if entry.fits(machine)
+                and (not entry.guest_kernels or guest.family in entry.guest_kernels)
+            ]
+            msg = (
+                f"{self.name} boots only {' and '.join(self.guest_kernels)} guests, not {guest}"
+                f" ({guest.family} kernel). On {where}, these boot it: {', '.join(others)}"
+            )
+            raise IncompatibleKernelError(msg)
+        if guest.family == "darwin" and (machine.os is None or machine.os.family != "darwin"):
+            host = f"runs {machine.os}" if machine.os else "has no OS"
+            msg = (
+                f"macOS runs as a guest only on a Mac that already runs macOS (Apple's macOS"
+                f" licence, section 2B(iii)), but {where} {host}. Run the macOS guest on a Mac,"
+                f" or choose another guest OS."
             )
             raise IncompatibleKernelError(msg)
 
@@ -398,6 +459,7 @@ _CATALOGUE = (
         " macOS's kernel, XNU.",
         'Apple Developer Documentation, "Virtualization" and "Hypervisor"',
         how_to_install="Use a Mac: the frameworks are part of macOS.",
+        guest_kernels=("darwin", "linux"),
     ),
     Hypervisor(
         "QEMU",
@@ -434,3 +496,12 @@ _CATALOGUE = (
         how_to_install="Install Linux first: Cloud Hypervisor runs there on KVM or MSHV.",
     ),
 )
+
+
+def _alternatives(machine: Machine) -> str:
+    """What the catalogue could install on ``machine`` instead, as a sentence."""
+    where = f"{machine.kind} {machine.name!r}"
+    fits = [entry.name for entry in _CATALOGUE if entry.fits(machine)]
+    if not fits:
+        return f"Nothing in the catalogue installs on {where}."
+    return f"On {where} you could use: {', '.join(fits)}"

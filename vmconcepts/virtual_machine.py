@@ -23,7 +23,7 @@ Examples:
     >>> win10.read_host_file("/Users/ada/notes.txt")
     Traceback (most recent call last):
     ...
-    vmconcepts.errors.IsolationError: VM 'win10' cannot read the host's file '/Users/ada/notes.txt': a guest sees only its own virtual disk. To let it in, share a folder: vm.share_folder('/Users/ada', 'read-only')
+    vmconcepts.errors.IsolationError: VM 'win10' cannot read the host's file '/Users/ada/notes.txt': in this model a guest sees only its own virtual disk until a folder is shared with it. To let it in, share a folder: vm.share_folder('/Users/ada', 'read-only')
     >>> win10.share_folder("/Users/ada", "read-only")
     >>> win10.read_host_file("/Users/ada/notes.txt")
     'buy milk'
@@ -340,7 +340,10 @@ class VirtualMachine:
         """Let the guest reach a folder of the host's files, read-only or read-write.
 
         A real guest would see the folder at a mount point of its own; here it uses the
-        host's paths, to keep examples short.
+        host's paths, to keep examples short. Read-only is this library's default, not a
+        product's: each product has its own defaults, and a guest may also reach the host
+        over its virtual network (VirtualBox's NAT, for one, lets it reach the host's
+        services at 10.0.2.2; VirtualBox manual, "Network Address Translation").
 
         Raises:
             InvalidValueError: The path is not absolute, or the mode is unknown.
@@ -374,8 +377,9 @@ class VirtualMachine:
         path = _absolute(host_path)
         if self._share_for(path) is None:
             msg = (
-                f"{self} cannot read the host's file {path!r}: a guest sees only its own"
-                " virtual disk. To let it in, share a folder:"
+                f"{self} cannot read the host's file {path!r}: in this model a guest sees only"
+                " its own virtual disk until a folder is shared with it. To let it in, share a"
+                " folder:"
                 f" vm.share_folder({posixpath.dirname(path)!r}, 'read-only')"
             )
             raise IsolationError(msg)
@@ -389,7 +393,7 @@ class VirtualMachine:
 
         Examples:
             >>> from vmconcepts import Hypervisor, Machine, Resources
-            >>> mac = Machine("mac", "laptop", Resources(8, "16 GiB", "512 GiB"), os="macOS")
+            >>> mac = Machine("mac", "laptop", Resources(8, "16 GiB", "512 GiB"), os="macOS", architecture="arm64")
             >>> host = Hypervisor.named("Parallels").install_on(mac)
             >>> vm = host.create_vm("win", "Windows 11", Resources(2, "4 GiB", "64 GiB"))
             >>> vm.start()

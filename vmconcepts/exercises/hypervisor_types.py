@@ -31,10 +31,10 @@ Types = dict[str, int | None]
 
 # A host OS for each kernel family, on the kind of machine it usually runs on.
 _HOSTS = (
-    ("darwin", Machine("mac", "laptop", Resources(8, "16 GiB", "512 GiB"), os="macOS")),
-    ("windows", Machine("pc", "desktop", Resources(8, "32 GiB", "1 TiB"), os="Windows 11")),
-    ("linux", Machine("box", "server", Resources(16, "64 GiB", "2 TiB"), os="Ubuntu 24.04")),
-    ("freebsd", Machine("bsd", "server", Resources(16, "64 GiB", "2 TiB"), os="FreeBSD")),
+    Machine("mac", "laptop", Resources(8, "16 GiB", "512 GiB"), os="macOS", architecture="arm64"),
+    Machine("pc", "desktop", Resources(8, "32 GiB", "1 TiB"), os="Windows 11"),
+    Machine("box", "server", Resources(16, "64 GiB", "2 TiB"), os="Ubuntu 24.04"),
+    Machine("bsd", "server", Resources(16, "64 GiB", "2 TiB"), os="FreeBSD"),
 )
 _BARE = Machine("rack-1", "server", Resources(16, "64 GiB", "2 TiB"))
 _NONE_WORDS = ("none", "neither", "disputed", "no type", "-", "")
@@ -43,9 +43,7 @@ _PRODUCTS = 4
 
 def _machine_for(product: Hypervisor) -> Machine:
     """A machine the product installs on: bare metal, or a host OS it supports."""
-    if product.installs == "on the hardware":
-        return _BARE
-    return next(machine for family, machine in _HOSTS if product.runs_on(family))
+    return next(machine for machine in (_BARE, *_HOSTS) if product.fits(machine))
 
 
 def _catalogue_name(key: object) -> object:
@@ -201,7 +199,9 @@ def _hint(product: Hypervisor, said: int | None) -> str:
             f" (source: {product.source}), and it installs {product.installs}. {product.note}"
         )
     # Put it where the wrong type would put it, and quote the library's refusal.
-    wrong_place = _BARE if said == 1 else _HOSTS[0][1]
+    wrong_place = _BARE
+    if said != 1:  # type 2: on the first host OS whose CPU the product runs on
+        wrong_place = next(m for m in _HOSTS if m.architecture in product.host_architectures)
     if product.installs in ("on the hardware", "on a host OS"):
         try:
             product.install_on(wrong_place)

@@ -151,7 +151,9 @@ class IsolationExercise(Exercise[tuple[int, ...]]):
 
     def _scene(self) -> _Scene:
         """Build the scene the question describes, with the library's classes."""
-        mac = Machine("mac", "laptop", Resources(8, "16 GiB", "512 GiB"), os="macOS")
+        mac = Machine(
+            "mac", "laptop", Resources(8, "16 GiB", "512 GiB"), os="macOS", architecture="arm64"
+        )
         host = Hypervisor.named(self.hypervisor).install_on(mac)
         host.files[f"{self.home}/notes.txt"] = "buy milk"
         host.files[f"{self.home}/Public/todo.txt"] = "water the plants"
@@ -202,8 +204,9 @@ class IsolationExercise(Exercise[tuple[int, ...]]):
             Answer: {1, 2, 3}
             <BLANKLINE>
             1. win11.read_host_file("/Users/ada/Public/todo.txt"): IsolationError: VM 'win11' cannot
-               read the host's file '/Users/ada/Public/todo.txt': a guest sees only its own virtual
-               disk. To let it in, share a folder: vm.share_folder('/Users/ada/Public', 'read-only')
+               read the host's file '/Users/ada/Public/todo.txt': in this model a guest sees only
+               its own virtual disk until a folder is shared with it. To let it in, share a folder:
+               vm.share_folder('/Users/ada/Public', 'read-only')
             ...
         """
         outcomes = self.outcomes

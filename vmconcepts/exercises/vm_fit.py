@@ -48,7 +48,9 @@ _SETUPS = (
         (8, 16, 24, 32),
     ),
     _Setup(
-        Machine("macbook", "laptop", Resources(8, "16 GiB", "1 TiB"), os="macOS"),
+        Machine(
+            "macbook", "laptop", Resources(8, "16 GiB", "1 TiB"), os="macOS", architecture="arm64"
+        ),
         ("Parallels Desktop for Mac", "VMware Fusion", "Oracle VirtualBox"),
         (1, 2, 4),
         (2, 4, 6, 8),
