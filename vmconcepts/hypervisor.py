@@ -194,8 +194,8 @@ class Hypervisor:
 
         Two rules: a product that boots only some kernel families (Apple's
         Virtualization.framework: macOS and Linux) refuses the others, and macOS runs as a
-        guest only on a Mac that already runs macOS, as Apple's licence allows (macOS
-        Software License Agreement, section 2B(iii)).
+        guest only on a Mac that already runs macOS, as Apple's licence allows (Apple, macOS
+        Big Sur Software License Agreement, section 2B(iii)).
 
         Raises:
             IncompatibleKernelError: The guest is not one it boots there; the message names
