@@ -276,7 +276,8 @@ class Host:
             architecture: The guest's CPU; by default the host's, or, on an emulator, the
                 first the OS is built for.
             disk: ``"thin"`` (the default in VirtualBox, VMware Workstation and QEMU's qcow2):
-                host disk is taken as the guest writes; ``"thick"`` (ESXi's default on VMFS):
+                host disk is taken as the guest writes; ``"thick"`` (ESXi's default on VMFS,
+                per the vSphere documentation, "About Virtual Disk Provisioning Policies"):
                 the whole disk is taken now.
 
         Raises:

@@ -112,14 +112,14 @@ class Shared(enum.Enum):
         >>> Shared.PROCESSOR
         Shared.PROCESSOR
         >>> print(Shared.PROCESSOR)
-        processor cores and their caches
+        the processor and its caches
         >>> [kind.name for kind in Shared if kind.hardware]
         ['PROCESSOR', 'MEMORY', 'BANDWIDTH']
     """
 
     HOST_KERNEL = "the host kernel"
     HYPERVISOR = "the hypervisor"
-    PROCESSOR = "processor cores and their caches"
+    PROCESSOR = "the processor and its caches"
     MEMORY = "physical memory"
     BANDWIDTH = "disk and network bandwidth"
 
@@ -409,8 +409,8 @@ class IsolationKind:
               calls into: the Sentry, which implements Linux's system calls itself and passes none
                 straight through to the host
               reaches the host through: a small, listed set of host system calls, made by the Sentry
-              shares with its neighbours: the host kernel, processor cores and their caches,
-                physical memory, disk and network bandwidth
+              shares with its neighbours: the host kernel, the processor and its caches, physical
+                memory, disk and network bandwidth
         """
         shared = ", ".join(str(thing) for thing in self.shares)
         return "\n".join(
@@ -846,7 +846,7 @@ class Placement:
             >>> vm.require_private(Shared.PROCESSOR)
             Traceback (most recent call last):
             ...
-            vmconcepts.errors.IsolationError: 'ledger' in a full VM still shares processor cores and their caches with its neighbours: walls in software can ration the hardware (cgroups, rate limits, vCPUs pinned to cores, SMT off) but do not end the sharing, and L1TF (CVE-2018-3646) leaked data across VM walls through the L1 cache. No isolation kind here keeps it private; hardware kept for one customer does, such as an EC2 Dedicated Instance or Dedicated Host.
+            vmconcepts.errors.IsolationError: 'ledger' in a full VM still shares the processor and its caches with its neighbours: walls in software can ration the hardware (cgroups, rate limits, vCPUs pinned to cores, SMT off) but do not end the sharing: with strangers kept off a core, the last-level cache and memory bandwidth are still common, and L1TF (CVE-2018-3646) leaked data across VM walls through the L1 cache of a shared core. No isolation kind here keeps it private; hardware kept for one customer does, such as an EC2 Dedicated Instance or Dedicated Host.
         """
         if not self.shares(thing):
             return
@@ -857,8 +857,10 @@ class Placement:
         if thing.hardware:
             msg = (
                 f"{where}: walls in software can ration the hardware (cgroups, rate limits,"
-                " vCPUs pinned to cores, SMT off) but do not end the sharing, and L1TF"
-                " (CVE-2018-3646) leaked data across VM walls through the L1 cache. No isolation"
+                " vCPUs pinned to cores, SMT off) but do not end the sharing: with strangers"
+                " kept off a core, the last-level cache and memory bandwidth are still common,"
+                " and L1TF (CVE-2018-3646) leaked data across VM walls through the L1 cache of"
+                " a shared core. No isolation"
                 " kind here keeps it private; hardware kept for one customer does, such as an"
                 " EC2 Dedicated Instance or Dedicated Host."
             )
