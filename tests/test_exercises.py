@@ -492,6 +492,16 @@ class TestHints:
         assert hint.startswith("the VM layer is not kvm. What its files show: ")
         assert "'VirtualBox' starts with 'VirtualBox': oracle" in hint
 
+    def test_where_am_i_puts_wsl_in_its_hyper_v_vm(self):
+        """WSL's kernel never comes with a laptop's own firmware: its VM layer is Hyper-V's."""
+        with_wsl = [
+            problem
+            for problem in map(WhereAmIExercise, range(100))
+            if any("WSL2" in text for _, text in problem.files)
+        ]
+        assert with_wsl, "no seed asks about WSL"
+        assert {problem.solve().answer for problem in with_wsl} == {("microsoft", "wsl")}
+
 
 class TestBadInput:
     """Bad input gets a clear error from the library, never a traceback from deep inside."""

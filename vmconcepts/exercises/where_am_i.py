@@ -49,6 +49,10 @@ _VM_CLUES: tuple[Files, ...] = (
     ((_DMI + "sys_vendor", "Amazon EC2"), (_DMI + "product_name", "c7i.metal-24xl")),
     ((_DMI + "sys_vendor", "Xen"), (_CLOCKS, "xen tsc")),
 )
+_WSL: Files = (("proc/sys/kernel/osrelease", "5.15.153.1-microsoft-standard-WSL2"),)
+# WSL 2 always runs in a Hyper-V VM, whose kernel sees Hyper-V's clock and never the
+# laptop's own firmware: its kernel comes with these files, whatever VM clue was drawn.
+_WSL_VM: Files = ((_CLOCKS, "hyperv_clocksource_tsc_page tsc"),)
 _CONTAINER_CLUES: tuple[Files, ...] = (
     (),
     ((".dockerenv", ""),),
@@ -56,7 +60,7 @@ _CONTAINER_CLUES: tuple[Files, ...] = (
     (("run/.containerenv", ""), (".dockerenv", "")),
     (("proc/1/environ", "container=lxc\0"),),
     (("run/systemd/container", "systemd-nspawn"),),
-    (("proc/sys/kernel/osrelease", "5.15.153.1-microsoft-standard-WSL2"),),
+    _WSL,
 )
 
 
@@ -119,6 +123,8 @@ class WhereAmIExercise(Exercise[Layers]):
     def _build(self, rng: random.Random) -> None:
         self.vm_files = rng.choice(_VM_CLUES)
         self.container_files = rng.choice(_CONTAINER_CLUES)
+        if self.container_files == _WSL:
+            self.vm_files = _WSL_VM
         self.files = self.container_files + self.vm_files
 
     def _question(self) -> str:
