@@ -229,9 +229,9 @@ class Hypervisor:
         if guest.family == "darwin" and (machine.os is None or machine.os.family != "darwin"):
             host = f"runs {machine.os}" if machine.os else "has no OS"
             msg = (
-                f"macOS runs as a guest only on a Mac that already runs macOS (Apple's macOS"
+                "macOS runs as a guest only on a Mac that already runs macOS (Apple's macOS"
                 f" licence, section 2B(iii)), but {where} {host}. Run the macOS guest on a Mac,"
-                f" or choose another guest OS."
+                " or choose another guest OS."
             )
             raise IncompatibleKernelError(msg)
 

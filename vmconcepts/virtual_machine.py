@@ -12,7 +12,7 @@ processors (L1TF, CVE-2018-3646) have let guests reach past them.
 Examples:
     Windows 10 as a guest on an Intel Mac, in VirtualBox (a type 2 hypervisor, an app on macOS).
     Windows 10 Home and Pro are past their end of support, 14 October 2025 (Microsoft
-    Lifecycle), but run on the Intel Macs that readers still have:
+    Lifecycle); the example keeps it because it is built for x86_64 only:
 
     >>> from vmconcepts import Hypervisor, Machine, Resources
     >>> mac = Machine("macbook", "laptop", Resources(8, "16 GiB", "512 GiB"), os="macOS", architecture="x86_64")
