@@ -405,6 +405,18 @@ class TestTenancy:
         assert other.server == "server-2"
         assert rival.server == "server-3"
 
+    def test_an_account_shares_its_dedicated_server_with_its_own_shared_instances(self):
+        """AWS: Dedicated Instances may share hardware with the same account's other instances."""
+        cloud = cloud_with(2)
+        dedicated = cloud.launch("netflix", "t3.micro", tenancy="dedicated")
+        own = cloud.launch("netflix", "t3.micro")
+        other = cloud.launch("reddit", "t3.micro")
+        assert dedicated.server == own.server == "server-1"
+        assert other.server == "server-2"
+        cloud.terminate("netflix", dedicated.id)
+        assert cloud.servers[0].state is ServerState.SHARED
+        assert cloud.launch("reddit", "t3.micro").server == "server-1"
+
     def test_dedicated_host_needs_allocation(self):
         """Launching on a Dedicated Host without one raises and says to allocate one."""
         cloud = cloud_with()
@@ -566,6 +578,8 @@ def check_invariants(cloud: CloudProvider) -> None:
             assert server.account is None
         if server.state is ServerState.SHARED:
             assert all(i.tenancy == "default" for i in server.instances)
+        if server.state is ServerState.DEDICATED:
+            assert any(i.tenancy == "dedicated" for i in server.instances)
         if server.state is ServerState.FREE:
             assert not server.instances
         if server.host is not None:

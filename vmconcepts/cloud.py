@@ -12,9 +12,12 @@ Placement is deterministic: **first fit in server order**. The instance goes on 
 server (in the order the servers were added) that has the architecture, the instance
 family, the free vCPUs and memory, and the tenancy the launch asks for:
 
-- ``"default"`` (shared tenancy): any server that is not reserved for one account;
+- ``"default"`` (shared tenancy): any server that is not reserved for one account, or
+  one that runs this account's Dedicated Instances ("Dedicated Instances may share
+  hardware with other instances from the same AWS account that are not Dedicated
+  Instances", EC2 User Guide, "Dedicated Instances");
 - ``"dedicated"`` (a Dedicated Instance): a server that runs only this account's
-  instances, taken empty and given back when its last instance ends;
+  instances, taken empty, and shared again when its last Dedicated Instance ends;
 - ``"host"`` (on a Dedicated Host): a whole server that the account allocated with
   `CloudProvider.allocate_host` and keeps until it releases it.
 
@@ -283,7 +286,8 @@ class ServerState(Enum):
 
     - ``FREE``: no instances and no reservation; any launch may take it.
     - ``SHARED``: shared-tenancy instances, of any accounts.
-    - ``DEDICATED``: the Dedicated Instances of one account; free again when they end.
+    - ``DEDICATED``: the Dedicated Instances of one account, and perhaps its shared ones;
+      shared again (or free, if empty) when the last Dedicated Instance ends.
     - ``HOST``: allocated to one account as a Dedicated Host, until the account releases it.
     - ``METAL``: one ``*.metal`` instance has the whole server, with no hypervisor.
 
@@ -452,7 +456,9 @@ class Server:
         """
         state = self._state
         if tenancy == "default":
-            return state in (ServerState.FREE, ServerState.SHARED)
+            return state in (ServerState.FREE, ServerState.SHARED) or (
+                state is ServerState.DEDICATED and self._account == tenant
+            )
         if tenancy == "dedicated":
             return state is ServerState.FREE or (
                 state is ServerState.DEDICATED and self._account == tenant
@@ -593,6 +599,10 @@ class Server:
             self._host = None
             if self._state is not ServerState.HOST:
                 self._state, self._account = ServerState.FREE, None
+        elif self._state is ServerState.DEDICATED and not any(
+            i.tenancy == "dedicated" for i in self._instances
+        ):
+            self._state, self._account = ServerState.SHARED, None
 
     def reserve_host(self, account: str) -> None:
         """Allocate this free server to `account` as a Dedicated Host.

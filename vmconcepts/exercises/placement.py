@@ -102,10 +102,10 @@ class PlacementExercise(Exercise[Placement]):
         >>> problem = PlacementExercise(seed=9)
         >>> placement, percent = problem.solve().answer
         >>> placement
-        {'i-0001': 'server-1', 'i-0002': 'server-1', 'i-0003': 'server-2', 'i-0004': 'server-3', 'i-0005': 'server-1', 'i-0006': 'server-3'}
+        {'i-0001': 'server-1', 'i-0002': 'server-2', 'i-0003': 'server-3', 'i-0004': 'server-3', 'i-0005': 'server-3'}
         >>> percent
-        Fraction(75, 2)
-        >>> print(problem.check((placement, "37.5%")))
+        Fraction(125, 6)
+        >>> print(problem.check((placement, "20.8%")))
         Right.
         >>> print(problem.check((placement, 80)))
         Not yet: add up the vCPUs the instances hold and divide by the vCPUs of the 3 servers in use (16 each); you gave 80%.
@@ -175,10 +175,11 @@ class PlacementExercise(Exercise[Placement]):
             " rule for Dedicated Hosts, which this model applies to every server."
         )
         tenancy = (
-            "A shared instance may go on any server not reserved for one account; a dedicated"
-            " one (a Dedicated Instance) only on a server that runs no other account's"
-            " instances, which is then reserved for its account (tenancy as the EC2 User"
-            " Guide describes it)."
+            "A shared instance may go on any server not reserved for one account, and on one"
+            " reserved for its own account's Dedicated Instances; a dedicated one only on a"
+            " server that runs no other account's instances, which is then reserved for its"
+            " account until its last Dedicated Instance ends (tenancy as the EC2 User Guide"
+            " describes it)."
         )
         rows = []
         for number, launch in enumerate(self.launches, start=1):
@@ -334,8 +335,8 @@ def _refusal(server: Server, launch: _Launch, kind: InstanceType) -> str:
                 f" to its account, and {server.name} is in shared use."
             )
         return (
-            f"{server.name} is reserved for the dedicated instances of {server.account!r},"
-            " and this instance is shared."
+            f"{server.name} is reserved for {server.account!r}, and this instance belongs to"
+            f" {launch.tenant!r}."
         )
     if server.family not in (None, kind.family):
         return (
