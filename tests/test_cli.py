@@ -51,6 +51,7 @@ class TestWhereami:
         assert answer["container"] == "docker"
         assert answer["sandbox"] is None
         assert answer["platform"] is None
+        assert answer["architecture"] is None
         assert answer["summary"].startswith("You are in a Docker container")
         assert isinstance(answer["evidence"], list)
         assert answer["evidence"]

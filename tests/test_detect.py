@@ -1193,6 +1193,45 @@ class TestPlatforms:
         assert env.summary.startswith("Nothing to tell: the files read are Linux's")
         assert "'win32'" in env.summary
 
+    @pytest.fixture
+    def arm_linux(self, monkeypatch):
+        """This machine as an arm64 Linux machine whose files name neither layer."""
+        monkeypatch.setattr(sys, "platform", "linux")
+        monkeypatch.setattr(detect_module.host_platform, "machine", lambda: "aarch64")
+        monkeypatch.setattr(detect_module, "_detect_container", lambda _machine: None)
+        monkeypatch.setattr(detect_module, "_detect_vm", lambda _machine, _cpuid: None)
+
+    @pytest.mark.usefixtures("arm_linux")
+    def test_nothing_found_on_arm_proves_little(self):
+        """With no CPUID on Arm, finding no VM is said to prove little, with the reason."""
+        env = detect("/")
+        assert env.architecture == "aarch64"
+        assert env.summary == (
+            "No virtual machine or container found: as far as these files tell, this is bare"
+            " metal. On an aarch64 processor that proves little: with no CPUID to ask, a VM"
+            " whose firmware gives no DMI strings looks like bare metal."
+        )
+        assert "platform.machine() is 'aarch64', not x86" in env.evidence[-1]
+
+    @pytest.mark.usefixtures("arm_linux")
+    def test_a_vm_found_on_arm_needs_no_caveat(self, monkeypatch):
+        """When DMI or the device tree names the VM, the answer stands."""
+        monkeypatch.setattr(detect_module, "_detect_vm", lambda _machine, _cpuid: "kvm")
+        assert detect("/").summary == "You are in a KVM virtual machine, not in a container."
+
+    @pytest.mark.usefixtures("arm_linux")
+    def test_x86_gets_no_caveat(self, monkeypatch):
+        """On x86, CPUID and the hypervisor flag would have named a VM."""
+        monkeypatch.setattr(detect_module.host_platform, "machine", lambda: "x86_64")
+        env = detect("/")
+        assert env.architecture is None
+        assert env.summary.endswith("this is bare metal.")
+
+    @pytest.mark.usefixtures("arm_linux")
+    def test_fake_root_gets_no_architecture(self, tmp_path):
+        """A fake machine's processor is not the one running the test."""
+        assert detect(tmp_path).architecture is None
+
     def test_fake_root_gets_no_platform_warning(self, monkeypatch, tmp_path):
         """A fake machine is judged by its files alone, whatever runs the test."""
         monkeypatch.setattr(sys, "platform", "darwin")

@@ -14,6 +14,7 @@ Examples:
       "container": null,
       "sandbox": null,
       "platform": null,
+      "architecture": null,
       "summary": "No virtual machine or container found: as far as these files tell, this is bare metal.",
       "evidence": [
     ...
@@ -73,6 +74,7 @@ def _whereami(args: argparse.Namespace) -> int:
             "container": env.container,
             "sandbox": env.sandbox,
             "platform": env.platform,
+            "architecture": env.architecture,
             "summary": env.summary,
             "evidence": list(env.evidence),
         }

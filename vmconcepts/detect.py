@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import errno
 import os
+import platform as host_platform
 import re
 import stat
 import sys
@@ -49,6 +50,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from vmconcepts._text import a_or_an
 from vmconcepts.errors import InvalidValueError
 
 __all__ = ["CONTAINER_NAMES", "VM_NAMES", "Environment", "detect", "in_webassembly"]
@@ -171,6 +173,10 @@ class Environment:
         sandbox: ``"webassembly"`` when the machine could not be seen at all, else None.
         platform: ``sys.platform`` when this machine, not a fake one, was asked about and it
             is not Linux (the files read are Linux's, so finding none proves nothing), else None.
+        architecture: The processor's architecture (``platform.machine()``) when this
+            machine, not a fake one, was asked about and it is not x86, else None. Only x86
+            has CPUID and the ``hypervisor`` flag, so elsewhere a VM whose firmware gives no
+            DMI strings looks like bare metal (systemd issue 37204), and the summary says so.
 
     Examples:
         >>> env = Environment(vm="kvm", container="docker")
@@ -187,12 +193,14 @@ class Environment:
     evidence: tuple[str, ...] = ()
     sandbox: str | None = None
     platform: str | None = None
+    architecture: str | None = None
 
     def __repr__(self) -> str:
         """Show the answers, with the sandbox and the platform when set; not the evidence."""
         sandbox = f", sandbox={self.sandbox!r}" if self.sandbox else ""
         platform = f", platform={self.platform!r}" if self.platform else ""
-        return f"Environment(vm={self.vm!r}, container={self.container!r}{sandbox}{platform})"
+        arch = f", architecture={self.architecture!r}" if self.architecture else ""
+        return f"Environment(vm={self.vm!r}, container={self.container!r}{sandbox}{platform}{arch})"
 
     @property
     def summary(self) -> str:
@@ -205,6 +213,8 @@ class Environment:
             'You are in an LXC container, with no virtual machine found below it.'
             >>> print(Environment(vm=None, container=None, platform="darwin").summary)
             Nothing to tell: the files read are Linux's, and this is not Linux (sys.platform is 'darwin'). Run it inside a Linux VM, WSL 2 or a container to see where that runs.
+            >>> print(Environment(vm=None, container="docker", architecture="aarch64").summary)
+            You are in a Docker container, with no virtual machine found below it. On an aarch64 processor that proves little: with no CPUID to ask, a VM whose firmware gives no DMI strings looks like bare metal.
         """
         if self.sandbox == "webassembly":
             return (
@@ -219,10 +229,16 @@ class Environment:
         )
         if vm and box:
             return f"You are in {box}, inside {vm}."
-        if box:
-            return f"You are in {box}, with no virtual machine found below it."
         if vm:
             return f"You are in {vm}, not in a container."
+        caveat = (
+            f" On {a_or_an(self.architecture)} processor that proves little: with no CPUID to"
+            " ask, a VM whose firmware gives no DMI strings looks like bare metal."
+            if self.architecture
+            else ""
+        )
+        if box:
+            return f"You are in {box}, with no virtual machine found below it.{caveat}"
         if self.platform:
             return (
                 "Nothing to tell: the files read are Linux's, and this is not Linux"
@@ -230,7 +246,8 @@ class Environment:
                 " container to see where that runs."
             )
         return (
-            "No virtual machine or container found: as far as these files tell, this is bare metal."
+            "No virtual machine or container found: as far as these files tell, this is bare"
+            f" metal.{caveat}"
         )
 
 
@@ -865,4 +882,22 @@ def detect(root: str | os.PathLike[str] = "/", cpuid_signature: str | None = Non
             f"sys.platform is {sys.platform!r}, not Linux: these files are Linux's,"
             " so finding none of them proves nothing here."
         )
-    return Environment(vm=vm, container=container, evidence=tuple(m.evidence), platform=platform)
+    architecture = None
+    if real_root and platform is None and not _is_x86(host_platform.machine()):
+        architecture = host_platform.machine()
+        m.note(
+            f"platform.machine() is {architecture!r}, not x86: there is no CPUID or hypervisor"
+            " flag to ask, so only DMI strings or the device tree can name a VM here."
+        )
+    return Environment(
+        vm=vm,
+        container=container,
+        evidence=tuple(m.evidence),
+        platform=platform,
+        architecture=architecture,
+    )
+
+
+def _is_x86(machine: str) -> bool:
+    """Whether ``platform.machine()`` names an x86 processor (32 or 64 bit)."""
+    return machine.lower() in {"x86_64", "amd64", "i386", "i486", "i586", "i686", "x86"}
