@@ -217,8 +217,29 @@ class TestGuestSupport:
 class TestSharing:
     """Running VMs share vCPUs and memory; the host's policy says how far it may overcommit."""
 
+    def test_virtualbox_reserves_a_vms_memory_when_it_starts(self):
+        """VirtualBox's manual: base memory must be free on the host to start a VM."""
+        mac = Machine("mac", "laptop", Resources(8, "16 GiB"), os="macOS", architecture="arm64")
+        host = Hypervisor.named("VirtualBox").install_on(mac)
+        host.create_vm("a", "Debian 12", Resources(2, "10 GiB")).start()
+        second = host.create_vm("b", "Debian 12", Resources(2, "10 GiB"))
+        with pytest.raises(NotEnoughResourcesError, match="no more memory than the host has"):
+            second.start()
+        assert second.state == "created"
+        many = host.create_vm("c", "Debian 12", Resources(8, "1 GiB"))
+        many.start()  # vCPUs are still threads the host schedules, with no cap
+        assert host.usage().overcommitted == ("vCPUs",)
+
+    def test_an_explicit_policy_wins_over_the_products_default(self):
+        """A VirtualBox host installed with no limit promises memory beyond the hardware."""
+        mac = Machine("mac", "laptop", Resources(8, "16 GiB"), os="macOS", architecture="arm64")
+        host = Hypervisor.named("VirtualBox").install_on(mac, overcommit=Overcommit())
+        for name in ("a", "b"):
+            host.create_vm(name, "Debian 12", Resources(2, "10 GiB")).start()
+        assert host.usage().overcommitted == ("memory",)
+
     def test_default_policy_overcommits_memory(self):
-        """By default, as real hypervisors, a host promises more memory than it has."""
+        """By default, as KVM and ESXi as shipped, a host promises more memory than it has."""
         host = esxi()
         for name in ("a", "b", "c"):
             host.create_vm(name, "Debian 12", Resources(2, "8 GiB")).start()

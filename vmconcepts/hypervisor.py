@@ -31,12 +31,12 @@ from vmconcepts.errors import (
     UnknownProductError,
     WrongLayerError,
 )
+from vmconcepts.overcommit import Overcommit
 
 if TYPE_CHECKING:
     from vmconcepts.host import Host
     from vmconcepts.infrastructure import Machine
     from vmconcepts.operating_system import OperatingSystem
-    from vmconcepts.overcommit import Overcommit
 
 __all__ = ["Hypervisor"]
 
@@ -70,6 +70,9 @@ class Hypervisor:
         guest_kernels: The kernel families of the guests it boots; empty means any. Beyond
             this and the rule for macOS guests (see `check_guest`), the model does not
             check which guest OS a product supports.
+        reserves_memory: True when a VM's whole memory must be free on the host for it to
+            start, as VirtualBox's manual says of its base memory; `install_on` then
+            promises no memory beyond the hardware by default.
 
     Examples:
         >>> esxi = Hypervisor.named("ESXi")
@@ -93,6 +96,7 @@ class Hypervisor:
     host_architectures: tuple[Architecture, ...] = ARCHITECTURES
     emulates: bool = False
     guest_kernels: tuple[str, ...] = ()
+    reserves_memory: bool = False
 
     def __repr__(self) -> str:
         """Show the name, vendor and classification; `describe` shows the rest."""
@@ -250,7 +254,9 @@ class Hypervisor:
         Args:
             machine: Where to install it.
             overcommit: How much the host may promise its VMs beyond its hardware; by
-                default no limit, as KVM and ESXi (see `Overcommit`).
+                default no limit, as KVM and ESXi (see `Overcommit`), except for a product
+                that reserves a VM's memory when it starts (VirtualBox): no memory beyond
+                the hardware.
 
         Raises:
             WrongLayerError: A type 2 hypervisor on bare metal, or a type 1 on an OS.
@@ -270,6 +276,8 @@ class Hypervisor:
         """
         from vmconcepts.host import Host  # noqa: PLC0415 - host.py builds on this module
 
+        if overcommit is None and self.reserves_memory:
+            overcommit = Overcommit(memory_ratio=1)
         return Host(machine, self, overcommit=overcommit)
 
     @classmethod
@@ -402,11 +410,13 @@ _CATALOGUE = (
         "type 2 (hosted) hypervisor",
         "on a host OS",
         (),
-        'Its manual calls it a hosted ("type 2") hypervisor, one that needs an existing OS.'
-        " Since version 7.1 (2024) it also runs on Apple silicon Macs, at first with Arm Linux"
-        " and BSD guests (VirtualBox Changelog-7.1); version 7.2 (2025) added Windows 11 on"
-        " Arm, at first without 3D acceleration (VirtualBox issue 46).",
+        'Its manual calls it a hosted ("type 2") hypervisor, one that needs an existing OS,'
+        " and says a VM's base memory must be free on the host to start it and is not"
+        " available to the host while the VM runs. Since version 7.1 (2024) it also runs on"
+        " Apple silicon Macs, at first with Arm Linux and BSD guests (VirtualBox"
+        " Changelog-7.1); version 7.2 (2025) added Windows 11 on Arm (VirtualBox issue 46).",
         "Oracle VM VirtualBox User Manual",
+        reserves_memory=True,
     ),
     Hypervisor(
         "Parallels Desktop for Mac",

@@ -115,9 +115,8 @@ class OvercommitExercise(Exercise[Taken]):
         promised = sum(self.given.values())
         intro = (
             f"A Linux server with KVM has {self.ram_gib} GiB of memory. Its VMs are promised"
-            f" {promised} GiB in all: KVM, like other mainstream hypervisors, lets a host"
-            " promise more than it has, and a guest's memory costs the host only once the"
-            " guest uses it."
+            f" {promised} GiB in all: KVM as shipped lets a host promise more than it has,"
+            " and a guest's memory costs the host only once the guest uses it."
         )
         rows = []
         for number, step in enumerate(self.steps, start=1):
