@@ -14,7 +14,8 @@ The rules, in the order a VM meets them:
   (only QEMU does, in the catalogue);
 - starting it promises it its vCPUs and memory, and stopping it takes the promise back;
   the host's `Overcommit` policy says how much it may promise beyond its hardware (by
-  default no limit, as KVM and ESXi);
+  default no limit, as KVM and ESXi, or no memory beyond the hardware for VirtualBox, which
+  sets a running VM's memory aside);
 - what a promise costs shows when guests use it: `Host.pressure` tells which guests had
   memory taken back and how crowded the CPUs are.
 
@@ -126,7 +127,8 @@ class Host:
     Args:
         machine: The physical machine.
         hypervisor: The hypervisor installed on it.
-        overcommit: How much it may promise beyond its hardware; no limit by default.
+        overcommit: How much it may promise beyond its hardware; no limit by default
+            (`Hypervisor.install_on` passes VirtualBox's own default).
 
     Examples:
         >>> from vmconcepts import Hypervisor, Machine, Overcommit, Resources
