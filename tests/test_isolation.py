@@ -425,9 +425,14 @@ class TestPlacement:
     @pytest.mark.parametrize("kind", KINDS, ids=NAMES)
     @pytest.mark.parametrize("thing", HARDWARE, ids=str)
     def test_hardware_is_never_private(self, kind, thing):
-        """Assuming private hardware is refused in every kind, pointing to dedicated hardware."""
-        with pytest.raises(IsolationError, match="Dedicated Instance or Dedicated Host"):
+        """Assuming private hardware is refused in every kind, with what dedicated hardware does."""
+        with pytest.raises(IsolationError) as caught:
             place(Workload("ledger"), kind).require_private(thing)
+        if thing is Shared.BANDWIDTH:
+            assert "Nor does hardware kept for one customer" in str(caught.value)
+            assert "its network and its EBS volumes are shared" in str(caught.value)
+        else:
+            assert "Hardware kept for one customer does" in str(caught.value)
 
     def test_the_refusal_says_software_rations_without_separating(self):
         """The refusal names how software rations hardware, and that the sharing remains."""

@@ -29,7 +29,8 @@ and memory bandwidth are still common, and only hardware kept for one customer e
 
 Where the model simplifies: one Linux host and five kinds, each with its usual set-up.
 Real deployments add layers (a runc container inside a cloud VM; Firecracker's jailer,
-which wraps the VMM in namespaces, cgroups and seccomp) and change defaults. Costs come
+which puts the VMM in namespaces, cgroups and a chroot) and change defaults, as other
+engines do: the runc walls listed are Docker Engine's defaults. Costs come
 only from cited figures in `vmconcepts.comparison`; where there is none, the model says
 "no cited figure" rather than guess one. Refusing untrusted code in a runc container is the
 model's policy, taken from the gVisor README's warning, not a rule any runtime enforces.
@@ -537,11 +538,15 @@ _CATALOGUE = (
             "namespaces: its own view of processes, network, mounts and hostname",
             "cgroups: limits on its CPU time, memory and number of processes",
             "capabilities: root inside it gets only part of root's powers",
-            "seccomp: Docker's default profile blocks about 44 of more than 300 system calls",
+            (
+                "seccomp: Docker Engine's default profile blocks about 44 of more than 300"
+                " system calls (Kubernetes applies none unless asked for RuntimeDefault)"
+            ),
             "an LSM, AppArmor or SELinux, where the host has one",
             (
-                "user-namespace remapping: off by default, so root inside has UID 0 on the"
-                " host, held back only by the other walls (capabilities, seccomp, an LSM)"
+                "user-namespace remapping: off by default in rootful Docker, so root inside"
+                " has UID 0 on the host, held back only by the other walls (capabilities,"
+                " seccomp, an LSM); rootless Docker and Podman map it to an ordinary user"
             ),
         ),
         shares=(Shared.HOST_KERNEL, *_HARDWARE),
@@ -636,7 +641,10 @@ _CATALOGUE = (
         walls=(
             "its own guest kernel",
             "hardware virtualization through KVM, with few emulated devices",
-            "the jailer: namespaces, cgroups and seccomp around the Firecracker process itself",
+            (
+                "the jailer: namespaces, cgroups and a chroot around the Firecracker process,"
+                " with its privileges dropped; Firecracker adds its own seccomp filters"
+            ),
         ),
         shares=(Shared.HYPERVISOR, *_HARDWARE),
         start_up=(FIRECRACKER_BOOT,),
@@ -846,7 +854,7 @@ class Placement:
             >>> vm.require_private(Shared.PROCESSOR)
             Traceback (most recent call last):
             ...
-            vmconcepts.errors.IsolationError: 'ledger' in a full VM still shares the processor and its caches with its neighbours: walls in software can ration the hardware (cgroups, rate limits, vCPUs pinned to cores, SMT off) but do not end the sharing: with strangers kept off a core, the last-level cache and memory bandwidth are still common, and L1TF (CVE-2018-3646) leaked data across VM walls through the L1 cache of a shared core. No isolation kind here keeps it private; hardware kept for one customer does, such as an EC2 Dedicated Instance or Dedicated Host.
+            vmconcepts.errors.IsolationError: 'ledger' in a full VM still shares the processor and its caches with its neighbours: walls in software can ration the hardware (cgroups, rate limits, vCPUs pinned to cores, SMT off) but do not end the sharing: with strangers kept off a core, the last-level cache and memory bandwidth are still common, and L1TF (CVE-2018-3646) leaked data across VM walls through the L1 cache of a shared core. No isolation kind here keeps it private. Hardware kept for one customer does, such as an EC2 Dedicated Instance or Dedicated Host.
         """
         if not self.shares(thing):
             return
@@ -860,10 +868,19 @@ class Placement:
                 " vCPUs pinned to cores, SMT off) but do not end the sharing: with strangers"
                 " kept off a core, the last-level cache and memory bandwidth are still common,"
                 " and L1TF (CVE-2018-3646) leaked data across VM walls through the L1 cache of"
-                " a shared core. No isolation"
-                " kind here keeps it private; hardware kept for one customer does, such as an"
-                " EC2 Dedicated Instance or Dedicated Host."
+                " a shared core. No isolation kind here keeps it private."
             )
+            if thing is Shared.BANDWIDTH:
+                msg += (
+                    " Nor does hardware kept for one customer: an EC2 Dedicated Instance's"
+                    " server is its own, but its network and its EBS volumes are shared (EC2"
+                    ' User Guide, "Dedicated Instances").'
+                )
+            else:
+                msg += (
+                    " Hardware kept for one customer does, such as an EC2 Dedicated Instance"
+                    " or Dedicated Host."
+                )
         elif thing is Shared.HOST_KERNEL:
             msg = (
                 f"{where}, and one kernel bug can be enough to cross that wall. A kernel of its"
