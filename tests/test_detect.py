@@ -1209,9 +1209,31 @@ class TestPlatforms:
         assert env.summary == (
             "No virtual machine or container found: as far as these files tell, this is bare"
             " metal. On an aarch64 processor that proves little: with no CPUID to ask, a VM"
-            " whose firmware gives no DMI strings looks like bare metal."
+            " whose firmware gives no DMI strings or device tree looks like bare metal."
         )
         assert "platform.machine() is 'aarch64', not x86" in env.evidence[-1]
+
+    @pytest.mark.usefixtures("arm_linux")
+    def test_a_container_found_on_arm_gets_the_caveat_too(self, monkeypatch):
+        """A container, and no VM found below it on Arm: the same caveat follows."""
+        monkeypatch.setattr(detect_module, "_detect_container", lambda _machine: "docker")
+        assert detect("/").summary.startswith(
+            "You are in a Docker container, with no virtual machine found below it. On an"
+            " aarch64 processor that proves little"
+        )
+
+    @pytest.mark.parametrize("name", ["x86_64", "AMD64", "i686", "i386"])
+    @pytest.mark.usefixtures("arm_linux")
+    def test_every_x86_name_is_x86(self, monkeypatch, name):
+        """Linux says x86_64, Windows AMD64, 32-bit systems i386 to i686: none gets the caveat."""
+        monkeypatch.setattr(detect_module.host_platform, "machine", lambda: name)
+        assert detect("/").architecture is None
+
+    @pytest.mark.usefixtures("arm_linux")
+    def test_an_unknown_architecture_gets_no_caveat(self, monkeypatch):
+        """platform.machine() may be empty when Python cannot tell: nothing is claimed."""
+        monkeypatch.setattr(detect_module.host_platform, "machine", lambda: "")
+        assert detect("/").architecture is None
 
     @pytest.mark.usefixtures("arm_linux")
     def test_a_vm_found_on_arm_needs_no_caveat(self, monkeypatch):

@@ -136,9 +136,10 @@ name before the dot, such as m5), the family of its first instance: the EC2 User
 rule for Dedicated Hosts, which this model applies to every server.
 
 A shared instance may go on any server not reserved for one account, and on one reserved
-for its own account's Dedicated Instances; a dedicated one only on a server that runs no
-other account's instances, which is then reserved for its account until its last
-Dedicated Instance ends (tenancy as the EC2 User Guide describes it).
+for its own account's Dedicated Instances; a dedicated one only on an empty server,
+which is then reserved for its account until its last Dedicated Instance ends, or on one
+already reserved for its account (tenancy as the EC2 User Guide describes it,
+simplified).
 
   i-0001  reddit   c5.large     2 vCPUs   4 GiB  x86_64  shared
   i-0002  reddit   m5.large     2 vCPUs   8 GiB  x86_64  shared

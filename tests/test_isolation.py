@@ -430,7 +430,7 @@ class TestPlacement:
             place(Workload("ledger"), kind).require_private(thing)
         if thing is Shared.BANDWIDTH:
             assert "Nor does hardware kept for one customer" in str(caught.value)
-            assert "its network and its EBS volumes are shared" in str(caught.value)
+            assert "its EBS volumes do not run on single-tenant hardware" in str(caught.value)
         else:
             assert "Hardware kept for one customer does" in str(caught.value)
 

@@ -574,7 +574,8 @@ class Server:
         """End an instance here: stop and delete its VM and give back what it held.
 
         When the last instance ends, the hypervisor is removed, and the server is free
-        again, unless it is a Dedicated Host, which stays with its account.
+        again, unless it is a Dedicated Host, which stays with its account. When the last
+        Dedicated Instance ends and the account's shared instances remain, it is shared again.
 
         Raises:
             InvalidValueError: The instance does not run on this server.
@@ -690,7 +691,7 @@ class Server:
 _ACTIONS: dict[ServerState, tuple[str, ...]] = {
     ServerState.FREE: ("launch an instance", "reserve as a Dedicated Host"),
     ServerState.SHARED: ("launch shared instances", "terminate instances"),
-    ServerState.DEDICATED: ("launch the account's dedicated instances", "terminate instances"),
+    ServerState.DEDICATED: ("launch the account's instances", "terminate instances"),
     ServerState.HOST: ("launch the account's instances", "terminate instances", "release"),
     ServerState.METAL: ("terminate its instance",),
 }

@@ -176,7 +176,8 @@ class Environment:
         architecture: The processor's architecture (``platform.machine()``) when this
             machine, not a fake one, was asked about and it is not x86, else None. Only x86
             has CPUID and the ``hypervisor`` flag, so elsewhere a VM whose firmware gives no
-            DMI strings looks like bare metal (systemd issue 37204), and the summary says so.
+            DMI strings or device tree looks like bare metal (systemd issue 37204), and the
+            summary says so. None too when Python cannot tell the architecture.
 
     Examples:
         >>> env = Environment(vm="kvm", container="docker")
@@ -196,7 +197,7 @@ class Environment:
     architecture: str | None = None
 
     def __repr__(self) -> str:
-        """Show the answers, with the sandbox and the platform when set; not the evidence."""
+        """Show the answers, with the sandbox, platform and architecture when set; not the evidence."""
         sandbox = f", sandbox={self.sandbox!r}" if self.sandbox else ""
         platform = f", platform={self.platform!r}" if self.platform else ""
         arch = f", architecture={self.architecture!r}" if self.architecture else ""
@@ -214,7 +215,7 @@ class Environment:
             >>> print(Environment(vm=None, container=None, platform="darwin").summary)
             Nothing to tell: the files read are Linux's, and this is not Linux (sys.platform is 'darwin'). Run it inside a Linux VM, WSL 2 or a container to see where that runs.
             >>> print(Environment(vm=None, container="docker", architecture="aarch64").summary)
-            You are in a Docker container, with no virtual machine found below it. On an aarch64 processor that proves little: with no CPUID to ask, a VM whose firmware gives no DMI strings looks like bare metal.
+            You are in a Docker container, with no virtual machine found below it. On an aarch64 processor that proves little: with no CPUID to ask, a VM whose firmware gives no DMI strings or device tree looks like bare metal.
         """
         if self.sandbox == "webassembly":
             return (
@@ -233,7 +234,7 @@ class Environment:
             return f"You are in {vm}, not in a container."
         caveat = (
             f" On {a_or_an(self.architecture)} processor that proves little: with no CPUID to"
-            " ask, a VM whose firmware gives no DMI strings looks like bare metal."
+            " ask, a VM whose firmware gives no DMI strings or device tree looks like bare metal."
             if self.architecture
             else ""
         )
@@ -883,7 +884,12 @@ def detect(root: str | os.PathLike[str] = "/", cpuid_signature: str | None = Non
             " so finding none of them proves nothing here."
         )
     architecture = None
-    if real_root and platform is None and not _is_x86(host_platform.machine()):
+    if (
+        real_root
+        and platform is None
+        and host_platform.machine()
+        and not _is_x86(host_platform.machine())
+    ):
         architecture = host_platform.machine()
         m.note(
             f"platform.machine() is {architecture!r}, not x86: there is no CPUID or hypervisor"

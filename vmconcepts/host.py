@@ -2,16 +2,16 @@
 
 The rules, in the order a VM meets them:
 
-- creating a VM checks that it could ever run here: no more vCPUs than the host has hardware
-  threads, no more memory than it has (the library's simplification: KVM would start a
-  larger guest, and the cost would show only when it touched more than the host has);
-- its disk is thin by default, so it takes host disk only as the guest writes (a thick disk
-  takes all of it at once);
 - the hypervisor must boot the guest's OS: Apple's Virtualization.framework boots only macOS
   and Linux, and macOS is a guest only on a Mac that runs macOS, as Apple's licence allows
   (see `Hypervisor.check_guest`; the model checks nothing more about guest support);
 - the guest must be built for the host's CPU architecture, unless the hypervisor emulates
   (only QEMU does, in the catalogue);
+- creating a VM checks that it could ever run here: no more vCPUs than the host has hardware
+  threads, no more memory than it has (the library's simplification: KVM would start a
+  larger guest, and the cost would show only when it touched more than the host has);
+- its disk is thin by default, so it takes host disk only as the guest writes (a thick disk
+  takes all of it at once);
 - starting it promises it its vCPUs and memory, and stopping it takes the promise back;
   the host's `Overcommit` policy says how much it may promise beyond its hardware (by
   default no limit, as KVM and ESXi, or no memory beyond the hardware for VirtualBox, which

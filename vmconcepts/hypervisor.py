@@ -224,6 +224,7 @@ class Hypervisor:
                 for entry in _CATALOGUE
                 if entry.fits(machine)
                 and (not entry.guest_kernels or guest.family in entry.guest_kernels)
+                and (machine.architecture in guest.architectures or entry.emulates)
             ]
             msg = (
                 f"{self.name} boots only {' and '.join(self.guest_kernels)} guests, not {guest}"
@@ -414,7 +415,8 @@ _CATALOGUE = (
         " and says a VM's base memory must be free on the host to start it and is not"
         " available to the host while the VM runs. Since version 7.1 (2024) it also runs on"
         " Apple silicon Macs, at first with Arm Linux and BSD guests (VirtualBox"
-        " Changelog-7.1); version 7.2 (2025) added Windows 11 on Arm (VirtualBox issue 46).",
+        " Changelog-7.1); version 7.2 (2025) added Windows 11 on Arm (VirtualBox issues 46"
+        " and 641).",
         "Oracle VM VirtualBox User Manual",
         reserves_memory=True,
     ),

@@ -540,13 +540,14 @@ _CATALOGUE = (
             "capabilities: root inside it gets only part of root's powers",
             (
                 "seccomp: Docker Engine's default profile blocks about 44 of more than 300"
-                " system calls (Kubernetes applies none unless asked for RuntimeDefault)"
+                " system calls (Kubernetes applies none unless a pod, or the kubelet's default, asks"
+                " for RuntimeDefault)"
             ),
             "an LSM, AppArmor or SELinux, where the host has one",
             (
                 "user-namespace remapping: off by default in rootful Docker, so root inside"
                 " has UID 0 on the host, held back only by the other walls (capabilities,"
-                " seccomp, an LSM); rootless Docker and Podman map it to an ordinary user"
+                " seccomp, an LSM); rootless Docker and rootless Podman map it to an ordinary user"
             ),
         ),
         shares=(Shared.HOST_KERNEL, *_HARDWARE),
@@ -873,8 +874,8 @@ class Placement:
             if thing is Shared.BANDWIDTH:
                 msg += (
                     " Nor does hardware kept for one customer: an EC2 Dedicated Instance's"
-                    " server is its own, but its network and its EBS volumes are shared (EC2"
-                    ' User Guide, "Dedicated Instances").'
+                    " server is its own, but its EBS volumes do not run on single-tenant"
+                    ' hardware (EC2 User Guide, "Dedicated Instances").'
                 )
             else:
                 msg += (

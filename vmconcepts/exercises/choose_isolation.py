@@ -216,7 +216,7 @@ class ChooseIsolationExercise(Exercise[Answer]):
                 try:
                     placement.require_private(Shared.PROCESSOR)
                 except IsolationError as error:
-                    short = "processor cores and caches shared, as with every kind"
+                    short = "the processor and its caches shared, as with every kind"
                     return _Refusal(need, short, str(error))
         return None
 

@@ -176,10 +176,10 @@ class PlacementExercise(Exercise[Placement]):
         )
         tenancy = (
             "A shared instance may go on any server not reserved for one account, and on one"
-            " reserved for its own account's Dedicated Instances; a dedicated one only on a"
-            " server that runs no other account's instances, which is then reserved for its"
-            " account until its last Dedicated Instance ends (tenancy as the EC2 User Guide"
-            " describes it)."
+            " reserved for its own account's Dedicated Instances; a dedicated one only on an"
+            " empty server, which is then reserved for its account until its last Dedicated"
+            " Instance ends, or on one already reserved for its account (tenancy as the EC2"
+            " User Guide describes it, simplified)."
         )
         rows = []
         for number, launch in enumerate(self.launches, start=1):
