@@ -159,8 +159,8 @@ def compile_for_pyodide(
     if not cached.is_file():
         node = find_node()
         cache.mkdir(parents=True, exist_ok=True)
-        # Each process writes its own file, then renames it into place: two bundles at
-        # once (two test workers, a build beside `make serve`) leave one whole archive.
+        # Each process (and thread) writes its own file, then renames it into place: two
+        # bundles at once (two test workers, a build beside `make serve`) leave one archive.
         partial = cached.with_suffix(f".{os.getpid()}.{threading.get_ident()}.partial")
         env = {
             "PATH": os.environ.get("PATH", ""),

@@ -548,13 +548,13 @@ class ContainerEngine:
             vm = self.host
             machine = vm.host.machine
             below = vm.host.stack().rows[:-1]  # the hardware up to the hypervisor
-            title = f"Containers in {vm} on {machine.kind} {machine.name!r}"
+            title = f"Containers in {vm} on {machine.kind_and_name}"
             stack = Stack(title, below).with_row(
                 Layer(f"{vm.name} ({vm.guest_os})", LayerKind.GUEST_OS)
             )
         else:
             stack = (
-                Stack(f"Containers on {self.host.kind} {self.host.name!r}")
+                Stack(f"Containers on {self.host.kind_and_name}")
                 .with_row(Layer(self.host.label, LayerKind.HARDWARE))
                 .with_row(Layer(self.os.name, LayerKind.HOST_OS))
             )

@@ -187,7 +187,7 @@ class Technique(enum.Enum):
 
 _DESCRIPTIONS = {
     Technique.HARDWARE: (
-        "the unmodified guest runs on the processor (Intel VT-x, AMD-V); each privileged"
+        "the unmodified guest runs on the processor (Intel VT-x, AMD-V, Arm's EL2); each privileged"
         " operation and each request to an emulated device is a VM exit"
     ),
     Technique.PARAVIRTUAL: (

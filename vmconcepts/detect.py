@@ -884,13 +884,9 @@ def detect(root: str | os.PathLike[str] = "/", cpuid_signature: str | None = Non
             " so finding none of them proves nothing here."
         )
     architecture = None
-    if (
-        real_root
-        and platform is None
-        and host_platform.machine()
-        and not _is_x86(host_platform.machine())
-    ):
-        architecture = host_platform.machine()
+    processor = host_platform.machine()
+    if real_root and platform is None and processor and not _is_x86(processor):
+        architecture = processor
         m.note(
             f"platform.machine() is {architecture!r}, not x86: there is no CPUID or hypervisor"
             " flag to ask, so only DMI strings or the device tree can name a VM here."

@@ -359,7 +359,7 @@ class Host:
 
     def _foreign_guest(self, guest_os: OperatingSystem, wanted: Architecture) -> str:
         native = self.machine.architecture
-        where = f"{self.machine.kind} {self.machine.name!r}"
+        where = self.machine.kind_and_name
         only = " only" if len(guest_os.architectures) == 1 else ""
         built = " and ".join(guest_os.architectures)
         instead = [

@@ -152,7 +152,7 @@ class Hypervisor:
             ...
             vmconcepts.errors.IncompatibleKernelError: Parallels Desktop for Mac needs a host OS with a darwin kernel, but desktop 'pc' runs Windows 11 (windows kernel). On desktop 'pc' you could use: Microsoft Hyper-V, VMware Workstation, Oracle VirtualBox, QEMU
         """
-        where = f"{machine.kind} {machine.name!r}"
+        where = machine.kind_and_name
         if machine.architecture not in self.host_architectures:
             msg = (
                 f"{self.name} runs on {' or '.join(self.host_architectures)} processors, but"
@@ -217,7 +217,7 @@ class Hypervisor:
             ...
             vmconcepts.errors.IncompatibleKernelError: Apple Virtualization.framework boots only darwin and linux guests, not Windows 11 (windows kernel). On laptop 'm-mac', these boot it: VMware Fusion, Oracle VirtualBox, Parallels Desktop for Mac, QEMU
         """
-        where = f"{machine.kind} {machine.name!r}"
+        where = machine.kind_and_name
         if self.guest_kernels and guest.family not in self.guest_kernels:
             others = [
                 entry.name
@@ -512,7 +512,7 @@ _CATALOGUE = (
 
 def _alternatives(machine: Machine) -> str:
     """What the catalogue could install on ``machine`` instead, as a sentence."""
-    where = f"{machine.kind} {machine.name!r}"
+    where = machine.kind_and_name
     fits = [entry.name for entry in _CATALOGUE if entry.fits(machine)]
     if not fits:
         return f"Nothing in the catalogue installs on {where}."

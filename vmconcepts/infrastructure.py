@@ -108,7 +108,17 @@ class Machine:
     def __str__(self) -> str:
         """Describe the machine in a few words."""
         running = "with no OS (bare metal)" if self.os is None else f"running {self.os}"
-        return f"{self.kind} {self.name!r} {running}"
+        return f"{self.kind_and_name} {running}"
+
+    @property
+    def kind_and_name(self) -> str:
+        """The machine as messages name it: its kind, then its name.
+
+        Examples:
+            >>> Machine("rack-1", "server", Resources(64, "256 GiB")).kind_and_name
+            "server 'rack-1'"
+        """
+        return f"{self.kind} {self.name!r}"
 
     @property
     def label(self) -> str:

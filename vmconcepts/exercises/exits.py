@@ -32,7 +32,8 @@ _LONGEST = 14  # operations: enough to batch, few enough to count by hand
 
 _TECHNIQUE_TEXT = {
     Technique.HARDWARE: (
-        "It runs unmodified under hardware-assisted virtualization (Intel VT-x or AMD-V),"
+        "It runs unmodified under hardware-assisted virtualization (Intel VT-x, AMD-V or"
+        " Arm's EL2),"
         " with emulated devices. (In this model every privileged operation causes a VM exit,"
         " and so does every device request; a real hypervisor chooses which privileged"
         " operations exit, and a real driver often touches several device registers, each an"

@@ -178,7 +178,7 @@ class VMFitExercise(Exercise[tuple[str, ...]]):
         hardware = self.machine.resources
         where = "" if self.machine.os is None else f"runs {self.machine.os} and "
         intro = (
-            f"A {self.machine.kind} {self.machine.name!r} has {hardware.vcpus} hardware"
+            f"A {self.machine.kind_and_name} has {hardware.vcpus} hardware"
             f" threads, {hardware.memory} of memory and {hardware.disk} of disk. It {where}has"
             f" {self.hypervisor} installed with the policy Overcommit(vcpu_ratio="
             f"{self.vcpu_ratio}, memory_ratio=1): it hands out up to"
